@@ -1,0 +1,208 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** The repository root: defaults (config/, .meridian/) are found from here, not from the caller's cwd. */
+export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export type SearchEngineKind = 'local' | 'opensearch' | 'elasticsearch';
+export type GlobalTableMode = 'current' | 'legacy';
+
+export interface LocalPorts {
+  api: number;
+  dynamodb: number;
+  objects: number;
+  streams: number;
+  topics: number;
+  search: number;
+}
+
+export interface RegionConfig {
+  region: string;
+  /** The next region of the ring (round-robin replication). */
+  next: string;
+  accountId: string;
+  /** 1 = nearest: the front door prefers lower ranks among healthy regions. */
+  latencyRank: number;
+  names: { searchBucket: string; siteBucket: string };
+  search: { engine: SearchEngineKind; endpoint?: string };
+  globalTables: { mode: GlobalTableMode };
+  local: { ports: LocalPorts };
+}
+
+export interface MeridianConfig {
+  /** Regions sorted by latency rank, nearest first. */
+  regions: RegionConfig[];
+  frontDoor: { port: number };
+  recovery: { account: string; accountId: string; ports: { objects: number } };
+  /** Where the local cloud keeps its state. */
+  stateDir: string;
+  configDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const REGION_FILE = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)\.ya?ml$/;
+
+export interface ConfigSources {
+  configDir?: string;
+  stateDir?: string;
+  /** Added to every port: runs a second local cloud (tests) beside the default one. */
+  portOffset?: number;
+}
+
+/** Sources from the environment: MERIDIAN_CONFIG_DIR, MERIDIAN_STATE_DIR, MERIDIAN_PORT_OFFSET. */
+export function sourcesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigSources {
+  const offset = env.MERIDIAN_PORT_OFFSET;
+  if (offset !== undefined && !/^\d+$/.test(offset)) {
+    throw new ConfigError(`MERIDIAN_PORT_OFFSET must be a whole number, got "${offset}"`);
+  }
+  return {
+    configDir: env.MERIDIAN_CONFIG_DIR,
+    stateDir: env.MERIDIAN_STATE_DIR,
+    portOffset: offset === undefined ? 0 : Number(offset),
+  };
+}
+
+export function loadConfig(sources: ConfigSources = sourcesFromEnv()): MeridianConfig {
+  const configDir = resolve(sources.configDir ?? join(repoRoot, 'config'));
+  const offset = sources.portOffset ?? 0;
+  const files = readdirSync(configDir).filter((f) => REGION_FILE.test(f)).sort();
+  if (files.length === 0) {
+    throw new ConfigError(`no region files (like us-east-1.yml) in ${configDir}`);
+  }
+  const regions = files.map((file) => parseRegion(join(configDir, file), file.replace(/\.ya?ml$/, ''), offset));
+  const global = readYaml(join(configDir, 'meridian.yml'));
+  const config: MeridianConfig = {
+    regions: regions.sort((a, b) => a.latencyRank - b.latencyRank || a.region.localeCompare(b.region)),
+    frontDoor: { port: port(get(global, 'frontDoor.port'), 'meridian.yml frontDoor.port') + offset },
+    recovery: {
+      account: str(get(global, 'recovery.account'), 'meridian.yml recovery.account'),
+      accountId: str(get(global, 'recovery.accountId'), 'meridian.yml recovery.accountId'),
+      ports: { objects: port(get(global, 'recovery.ports.objects'), 'meridian.yml recovery.ports.objects') + offset },
+    },
+    stateDir: resolve(sources.stateDir ?? join(repoRoot, '.meridian')),
+    configDir,
+  };
+  checkRing(config.regions);
+  checkPortsUnique(config);
+  return config;
+}
+
+export function regionConfig(config: MeridianConfig, region: string): RegionConfig {
+  const found = config.regions.find((r) => r.region === region);
+  if (!found) {
+    throw new ConfigError(`unknown region "${region}"; configured: ${config.regions.map((r) => r.region).join(', ')}`);
+  }
+  return found;
+}
+
+function parseRegion(path: string, fileRegion: string, offset: number): RegionConfig {
+  const doc = readYaml(path);
+  const where = (key: string) => `${path}: ${key}`;
+  const region = str(get(doc, 'region'), where('region'));
+  if (region !== fileRegion) throw new ConfigError(`${where('region')} is "${region}" but the file is named for ${fileRegion}`);
+  const engine = str(get(doc, 'search.engine') ?? 'local', where('search.engine'));
+  if (engine !== 'local' && engine !== 'opensearch' && engine !== 'elasticsearch') {
+    throw new ConfigError(`${where('search.engine')} must be local, opensearch or elasticsearch, got "${engine}"`);
+  }
+  const mode = str(get(doc, 'globalTables.mode') ?? 'current', where('globalTables.mode'));
+  if (mode !== 'current' && mode !== 'legacy') {
+    throw new ConfigError(`${where('globalTables.mode')} must be current or legacy, got "${mode}"`);
+  }
+  const endpoint = get(doc, 'search.endpoint');
+  const portOf = (name: keyof LocalPorts) => port(get(doc, `local.ports.${name}`), where(`local.ports.${name}`)) + offset;
+  return {
+    region,
+    next: str(get(doc, 'next'), where('next')),
+    accountId: str(get(doc, 'accountId'), where('accountId')),
+    latencyRank: Number(get(doc, 'latencyRank') ?? 100),
+    names: {
+      searchBucket: str(get(doc, 'names.searchBucket'), where('names.searchBucket')),
+      siteBucket: str(get(doc, 'names.siteBucket'), where('names.siteBucket')),
+    },
+    search: endpoint === undefined ? { engine } : { engine, endpoint: str(endpoint, where('search.endpoint')) },
+    globalTables: { mode },
+    local: {
+      ports: {
+        api: portOf('api'),
+        dynamodb: portOf('dynamodb'),
+        objects: portOf('objects'),
+        streams: portOf('streams'),
+        topics: portOf('topics'),
+        search: portOf('search'),
+      },
+    },
+  };
+}
+
+/** Every region's `next` must lead round all regions and back: one ring, no dead ends, no sub-rings. */
+function checkRing(regions: RegionConfig[]): void {
+  const byName = new Map(regions.map((r) => [r.region, r]));
+  for (const r of regions) {
+    if (!byName.has(r.next)) throw new ConfigError(`${r.region}: next "${r.next}" is not a configured region`);
+  }
+  const start = regions[0];
+  if (!start) return;
+  const seen = new Set<string>();
+  let at = start;
+  while (!seen.has(at.region)) {
+    seen.add(at.region);
+    at = byName.get(at.next)!;
+  }
+  if (at.region !== start.region || seen.size !== regions.length) {
+    throw new ConfigError(`the region ring must visit every region once: following "next" from ${start.region} visits ${[...seen].join(' → ')}`);
+  }
+}
+
+function checkPortsUnique(config: MeridianConfig): void {
+  const owners = new Map<number, string>();
+  const claim = (p: number, who: string) => {
+    const other = owners.get(p);
+    if (other) throw new ConfigError(`port ${p} is used by both ${other} and ${who}`);
+    owners.set(p, who);
+  };
+  claim(config.frontDoor.port, 'the front door');
+  claim(config.recovery.ports.objects, 'the recovery account');
+  for (const r of config.regions) {
+    for (const [name, p] of Object.entries(r.local.ports)) claim(p, `${r.region} ${name}`);
+  }
+}
+
+function readYaml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read ${path}`);
+  }
+  try {
+    return parse(text) as unknown;
+  } catch (e) {
+    throw new ConfigError(`${path} is not valid YAML: ${(e as Error).message}`);
+  }
+}
+
+function get(doc: unknown, path: string): unknown {
+  let at: unknown = doc;
+  for (const part of path.split('.')) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
+function str(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${where} must be a non-empty string`);
+  return value;
+}
+
+function port(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${where} must be a port number (1-65535)`);
+  }
+  return value;
+}
