@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/test/**/*.test.ts'],
+    setupFiles: ['./vitest.setup.ts'],
     exclude: ['node_modules/**', '.meridian/**', '.meridian-test/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
