@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { close, listen } from '../http/server.js';
+import { openSqlite } from '../storage/sqlite.js';
+import type { Checkpoints } from './checkpoints.js';
+import { checkpointsIn } from './checkpoints.js';
+import type { KinesisContext } from './context.js';
+import { createDualProtocolServer } from './dual-protocol.js';
+import { handleKinesisRequest } from './http-handler.js';
+import { eventStreamDbPath } from './paths.js';
+import type { ShardReader } from './shard-reader.js';
+import { shardReaderOf } from './shard-reader.js';
+import { StreamStore } from './store.js';
+import type { ShardWriteLimits } from './throughput.js';
+import { AWS_SHARD_WRITE_LIMITS, ShardThrottle } from './throughput.js';
+
+export type { Checkpoints } from './checkpoints.js';
+export { openCheckpoints } from './checkpoints.js';
+export type { KinesisRecord, ReadShardOptions, ShardBatch, ShardReader } from './shard-reader.js';
+export type { ShardWriteLimits } from './throughput.js';
+export { AWS_SHARD_WRITE_LIMITS } from './throughput.js';
+
+export interface EventStreamOptions {
+  region: string;
+  accountId: string;
+  /** 0 picks an ephemeral port. */
+  port: number;
+  host?: string;
+  /** The region's state directory; the event stream keeps `event-stream.sqlite` in it. */
+  dataDir: string;
+  /** Per-shard write limits (AWS's by default); `false` turns throttling off. */
+  shardWriteLimits?: ShardWriteLimits | false;
+  /** How often records past retention are deleted; default one minute. */
+  trimIntervalMs?: number;
+  /** The clock, for tests of expiry and retention. */
+  now?: () => number;
+}
+
+export interface EventStreamServer extends ShardReader {
+  url: string;
+  port: number;
+  /** Durable consumer checkpoints in the same database (see `Checkpoints`). */
+  checkpoints: Checkpoints;
+  /** Deletes records older than their stream's retention now (it also runs on a timer). */
+  trim(): number;
+  close(): Promise<void>;
+}
+
+/** Starts one region's Kinesis-compatible event stream on HTTP, with its state in SQLite. */
+export async function startEventStream(opts: EventStreamOptions): Promise<EventStreamServer> {
+  const db = openSqlite(eventStreamDbPath(opts.dataDir));
+  const ctx: KinesisContext = {
+    store: new StreamStore(db),
+    region: opts.region,
+    accountId: opts.accountId,
+    throttle: new ShardThrottle(opts.shardWriteLimits ?? AWS_SHARD_WRITE_LIMITS),
+    now: opts.now ?? Date.now,
+  };
+  const checkpoints = checkpointsIn(db);
+  const trim = (): number => ctx.store.trim(ctx.now());
+  trim();
+  const trimTimer = setInterval(trim, opts.trimIntervalMs ?? 60_000);
+  trimTimer.unref();
+
+  const server = createDualProtocolServer((req) => handleKinesisRequest(ctx, req));
+  const host = opts.host ?? '127.0.0.1';
+  try {
+    await listen(server, opts.port, host);
+  } catch (err) {
+    clearInterval(trimTimer);
+    db.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    checkpoints,
+    trim,
+    ...shardReaderOf(ctx),
+    close: () =>
+      (closed ??= (async () => {
+        clearInterval(trimTimer);
+        await close(server);
+        db.close();
+      })()),
+  };
+}
