@@ -1,0 +1,65 @@
+export interface FunctionDefinition {
+  /** Function name, e.g. 'destinations-dev-trigger'. */
+  name: string;
+  /** Absolute path of the handler module (TypeScript through tsx, or JavaScript). */
+  handlerFile: string;
+  /** Export name, e.g. 'handler'. */
+  handlerExport: string;
+  environment: Record<string, string>;
+  /** Default 6, as osls deploys. */
+  timeoutSeconds?: number;
+}
+
+export interface FunctionRuntimeOptions {
+  region: string;
+  accountId: string;
+  /** Checkpoints and faults live here, so a restart resumes where it stopped. */
+  dataDir: string;
+  /** Endpoint env vars and anything region-wide, merged under each function's own environment. */
+  regionEnvironment: Record<string, string>;
+}
+
+export interface FunctionRuntime {
+  /** (Re)deploys: replaces the worker; idempotent. Rejects (keeping any previous version) when the module cannot load. */
+  deploy(fn: FunctionDefinition): Promise<void>;
+  /** Removes the function and, as on AWS, its event source mappings. */
+  remove(name: string): Promise<void>;
+  /** RequestResponse: resolves the result, rejects with the handler's error. Held while paused. */
+  invoke(name: string, event: unknown): Promise<unknown>;
+  /** Idempotent by id; a changed definition restarts the mapping from its checkpoints. */
+  addEventSource(mapping: EventSourceMapping): Promise<void>;
+  removeEventSource(id: string): Promise<void>;
+  /** Records that kept failing (poison records), oldest first. */
+  faults(): Fault[];
+  /** Stops all polling and holds invocations (a region outage); checkpoints are kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Terminates workers and pollers. */
+  close(): Promise<void>;
+}
+
+interface EventSourceMappingBase {
+  id: string;
+  functionName: string;
+  endpoint: string;
+  /** Default 100, as on AWS. */
+  batchSize?: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** Retries of a single failing record before it becomes a fault; default 3. */
+  maximumRetryAttempts?: number;
+}
+
+export type EventSourceMapping =
+  | (EventSourceMappingBase & { type: 'dynamodb'; tableName: string })
+  | (EventSourceMappingBase & { type: 'kinesis'; streamName: string });
+
+export interface Fault {
+  functionName: string;
+  /** The event source ARN the record came from. */
+  source: string;
+  /** The record exactly as the handler received it. */
+  record: unknown;
+  error: { name: string; message: string; stack?: string };
+  attempts: number;
+  at: string;
+}
