@@ -1,10 +1,19 @@
+import { randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// The suite runs its own local cloud beside any developer's (and any other run's): other ports, its own state.
+process.env.MERIDIAN_PORT_OFFSET ??= String(1000 + 100 * randomInt(0, 200));
+process.env.MERIDIAN_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'meridian-test-'));
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export default defineConfig({
   test: {
     include: ['**/test/**/*.test.ts'],
-    setupFiles: ['./vitest.setup.ts'],
-    exclude: ['node_modules/**', '.meridian/**', '.meridian-test/**'],
+    exclude: ['node_modules/**', '.meridian/**'],
+    globalSetup: ['./local/test/support/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The local cloud's JVMs and servers share two cores with the tests; files run one at a time.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localCredentials } from '../credentials.js';
@@ -52,7 +53,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
   const storage = [...(opts.dataDir === null ? ['-inMemory'] : ['-dbPath', opts.dataDir]), '-sharedDb'];
   if (opts.dataDir !== null) mkdirSync(opts.dataDir, { recursive: true });
   const args = [...JVM_FLAGS, `-Djava.library.path=${libDir}`, '-jar', jar, ...storage, '-port', String(opts.port)];
-  const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // cwd: DynamoDB Local writes a metadata file where it runs; keep it beside its data, not in the caller's folder.
+  const cwd = opts.dataDir ?? tmpdir();
+  const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   pipeLines(child, opts.log);
   const endpoint = `http://${host}:${opts.port}`;

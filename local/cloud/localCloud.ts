@@ -1,0 +1,192 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MeridianConfig } from '../../regions/config.js';
+import { GlobalTableReplicator, type ReplicationStatus } from '../../replication/global-tables/globalTableReplicator.js';
+import { ReplicationState, type GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import { parseGlobalTableDefinition } from '../../replication/global-tables/globalTableDefinition.js';
+import { BodyTooLargeError, readBody } from '../http/server.js';
+import { forward } from '../front-door/frontDoor.js';
+import { close, listen, sendJson } from '../http/server.js';
+import { openSqlite, type Sqlite } from '../storage/sqlite.js';
+import { RegionProcess, type RegionState } from './regionProcess.js';
+
+export interface CloudStatus {
+  ready: boolean;
+  pid: number;
+  startedAt: string;
+  frontDoor: string;
+  regions: {
+    region: string;
+    state: RegionState;
+    endpoints: Record<string, string>;
+    pid: number | null;
+    lastExit?: { code: number | null; signal: string | null; at: string };
+  }[];
+  replication: ReplicationStatus;
+}
+
+export interface LocalCloud {
+  status(): CloudStatus;
+  outage(region: string): Promise<void>;
+  recover(region: string): Promise<void>;
+  /** Simulates a crash of a region: kill -9 of its process. */
+  crash(region: string): void;
+  /** Declares a table global: created in every region and replicated between them. */
+  registerGlobalTable(def: GlobalTableDefinition): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when the cloud has been told to stop (Ctrl-C, `meridian down`). */
+  stopped: Promise<void>;
+}
+
+/** The file `meridian down` and `status` find a running cloud by. */
+export const cloudFile = (config: MeridianConfig) => join(config.stateDir, 'cloud.json');
+
+/**
+ * The supervisor of the local cloud: one process per region (DynamoDB Local and the region's
+ * servers), global-table replication between them, and the front door with the control API
+ * (`/_meridian/*`). State lives in config.stateDir and survives restarts.
+ */
+export async function startLocalCloud(config: MeridianConfig, log: (line: string) => void): Promise<LocalCloud> {
+  mkdirSync(config.stateDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  let ready = false;
+  let stopping: Promise<void> | undefined;
+  let signalStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (signalStopped = resolve));
+
+  const regions = config.regions.map((rc) => new RegionProcess(
+    rc,
+    { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    (line) => log(`[${rc.region}] ${line}`),
+    (r) => {
+      log(`[${r.region}] crashed (${r.lastExit?.signal ?? `exit ${r.lastExit?.code}`}); \`meridian recover ${r.region}\` brings it back`);
+      replicator.setAvailable(r.region, false);
+    },
+  ));
+  const byRegion = new Map(regions.map((r) => [r.region, r]));
+
+  const db: Sqlite = openSqlite(join(config.stateDir, 'replication', 'global-tables.db'));
+  const replicator = new GlobalTableReplicator({
+    regions: config.regions.map((rc) => ({ region: rc.region, endpoint: `http://127.0.0.1:${rc.local.ports.dynamodb}` })),
+    state: new ReplicationState(db),
+    log: (line) => log(`[replication] ${line}`),
+  });
+
+  const regionOf = (name: string): RegionProcess => {
+    const r = byRegion.get(name);
+    if (!r) throw new HttpError(404, `unknown region "${name}"; configured: ${[...byRegion.keys()].join(', ')}`);
+    return r;
+  };
+
+  const cloud: LocalCloud = {
+    status: () => ({
+      ready,
+      pid: process.pid,
+      startedAt,
+      frontDoor: `http://127.0.0.1:${config.frontDoor.port}`,
+      regions: regions.map((r) => ({
+        region: r.region,
+        state: r.state,
+        endpoints: { ...(r.endpoints ?? {}) },
+        pid: r.pid ?? null,
+        ...(r.lastExit ? { lastExit: r.lastExit } : {}),
+      })),
+      replication: replicator.status(),
+    }),
+    async outage(name) {
+      const r = regionOf(name);
+      replicator.setAvailable(name, false);
+      await r.stop();
+      log(`[${name}] outage: endpoints refuse connections, processing and inbound replication stopped`);
+    },
+    async recover(name) {
+      const r = regionOf(name);
+      if (r.state === 'up') return;
+      await r.start();
+      replicator.setAvailable(name, true);
+      log(`[${name}] recovered`);
+    },
+    crash(name) {
+      regionOf(name).kill();
+    },
+    registerGlobalTable: (def) => replicator.register(def),
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        log('stopping…');
+        await close(frontDoor);
+        await replicator.stop();
+        await Promise.all(regions.map((r) => r.stop()));
+        db.close();
+        rmSync(cloudFile(config), { force: true });
+        log('stopped');
+        signalStopped();
+      })();
+      return stopping;
+    },
+    stopped,
+  };
+
+  const frontDoor = createServer((req, res) => {
+    handle(req, res, cloud, regions).catch((e: Error) => {
+      if (e instanceof HttpError) return sendJson(res, e.status, { message: e.message });
+      log(`[front-door] ${e.stack ?? e.message}`);
+      if (!res.headersSent) sendJson(res, 500, { message: 'internal error in the front door' });
+      else res.destroy();
+    });
+  });
+
+  try {
+    await listen(frontDoor, config.frontDoor.port);
+    writeFileSync(cloudFile(config), JSON.stringify({ pid: process.pid, frontDoor: `http://127.0.0.1:${config.frontDoor.port}`, startedAt }));
+    await Promise.all(regions.map((r) => r.start()));
+    replicator.start();
+    ready = true;
+  } catch (e) {
+    await cloud.stop();
+    throw e;
+  }
+  return cloud;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, cloud: LocalCloud, regions: RegionProcess[]): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const control = /^\/_meridian\/(outage|recover|crash)\/([a-z0-9-]+)$/.exec(path);
+  if (req.method === 'GET' && path === '/_meridian/status') {
+    const status = cloud.status();
+    return sendJson(res, status.ready ? 200 : 503, status, { 'cache-control': 'no-store' });
+  }
+  if (req.method === 'POST' && control) {
+    const [, action, region] = control as unknown as [string, 'outage' | 'recover' | 'crash', string];
+    if (action === 'crash') cloud.crash(region);
+    else await cloud[action](region);
+    return sendJson(res, 200, cloud.status());
+  }
+  if (req.method === 'POST' && path === '/_meridian/global-tables') {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+    } catch (e) {
+      throw new HttpError(e instanceof BodyTooLargeError ? 413 : 400, e instanceof BodyTooLargeError ? e.message : 'body is not valid JSON');
+    }
+    const parsed = parseGlobalTableDefinition(body);
+    if (typeof parsed === 'string') throw new HttpError(400, parsed);
+    await cloud.registerGlobalTable(parsed);
+    return sendJson(res, 200, { registered: parsed.tableName });
+  }
+  if (req.method === 'POST' && path === '/_meridian/shutdown') {
+    sendJson(res, 202, { message: 'stopping' });
+    void cloud.stop();
+    return;
+  }
+  // Everything else is the regions' API, nearest available region first.
+  const origins = regions.filter((r) => r.state === 'up' && r.endpoints).map((r) => ({ region: r.region, api: r.endpoints!.api }));
+  return forward(req, res, origins);
+}

@@ -1,0 +1,10 @@
+/** Where a running region answers (each is a real local endpoint). */
+export interface RegionEndpoints {
+  api: string;
+  dynamodb: string;
+}
+
+/** What a region host tells the supervisor over the IPC channel. */
+export type HostMessage =
+  | { type: 'ready'; endpoints: RegionEndpoints }
+  | { type: 'failed'; error: string };

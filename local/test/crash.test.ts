@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MeridianConfig } from '../../regions/config.js';
+import { cloudStatus, processesMentioning, startCloudProcess } from './support/cloudProcess.js';
+import { dynamoClients, getItem, registerGlobalTable, until } from './support/regionClients.js';
+import { ensureCloud } from './support/testCloud.js';
+
+let config: MeridianConfig;
+let db: Record<string, DynamoDBClient>;
+
+beforeAll(async () => {
+  config = await ensureCloud();
+  db = dynamoClients(config);
+  await registerGlobalTable(config, 'crash-things');
+});
+
+describe('a crash of the whole local cloud', () => {
+  it('loses no acknowledged write, and replication resumes after the restart', async () => {
+    const acknowledged: string[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        try {
+          await db['us-east-1']!.send(new PutItemCommand({ TableName: 'crash-things', Item: { id: { S: `w${i}` }, n: { N: String(i) } } }));
+          acknowledged.push(`w${i}`);
+        } catch {
+          return; // the cloud is gone: this write was never acknowledged
+        }
+      }
+    })();
+    await until('some writes', async () => (acknowledged.length >= 150 ? true : undefined));
+    const status = await cloudStatus(config);
+    process.kill(-status!.pid, 'SIGKILL'); // the supervisor, both regions and their JVMs, at once
+    await writer;
+    writing = false;
+    await until('every process gone', async () => (processesMentioning(config.stateDir).length === 0 ? true : undefined), 10_000);
+
+    const restarted = await startCloudProcess({ logFile: join(config.stateDir, 'cloud.log') });
+    restarted.child.unref();
+    for (const id of acknowledged) {
+      expect(await getItem(db['us-east-1']!, 'crash-things', { id: { S: id } }), `${id} in us-east-1`).toBeDefined();
+    }
+    for (const id of acknowledged) {
+      await until(`${id} replicated to us-west-2`, () => getItem(db['us-west-2']!, 'crash-things', { id: { S: id } }));
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { localCredentials } from '../../credentials.js';
+import type { MeridianConfig } from '../../../regions/config.js';
+
+/** A real SDK client per region, pointed at that region's DynamoDB endpoint. */
+export function dynamoClients(config: MeridianConfig): Record<string, DynamoDBClient> {
+  return Object.fromEntries(config.regions.map((r) => [r.region, new DynamoDBClient({
+    region: r.region,
+    endpoint: `http://127.0.0.1:${r.local.ports.dynamodb}`,
+    credentials: localCredentials,
+  })]));
+}
+
+export async function getItem(client: DynamoDBClient, table: string, key: Record<string, AttributeValue>) {
+  return (await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+}
+
+/** Polls until `probe` returns a value; fails with `what` after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function registerGlobalTable(config: MeridianConfig, tableName: string, mode: 'current' | 'legacy' = 'current'): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${config.frontDoor.port}/_meridian/global-tables`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tableName,
+      mode,
+      keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }),
+  });
+  if (!res.ok) throw new Error(`registering ${tableName}: ${res.status} ${await res.text()}`);
+}

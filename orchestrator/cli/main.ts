@@ -1,0 +1,79 @@
+import { loadConfig, ConfigError, type MeridianConfig } from '../../regions/config.js';
+import { startLocalCloud } from '../../local/cloud/localCloud.js';
+import { CloudNotRunningError, ControlClient } from './controlClient.js';
+import { formatStatus } from './statusReport.js';
+import { startInBackground, stopCloud } from './background.js';
+
+const USAGE = `usage: meridian <command>
+  start                 run the local cloud in the foreground (Ctrl-C stops it)
+  up                    start the local cloud in the background (if it is not running)
+  down                  stop the local cloud
+  status [--json]       regions, health, replication lag
+  outage <region>       take a region down: its endpoints refuse, its processing and inbound replication stop
+  recover <region>      bring a region back; everything that waited is applied
+  crash <region>        kill -9 a region's processes (recover brings it back)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const control = new ControlClient(config);
+  switch (command) {
+    case 'start':
+      return start(config, control);
+    case 'up': {
+      const status = await startInBackground(config, control, (line) => console.log(line));
+      console.log(formatStatus(status));
+      return 0;
+    }
+    case 'down':
+      await stopCloud(config, control, (line) => console.log(line));
+      return 0;
+    case 'status': {
+      const status = await control.status();
+      if (!status) throw new CloudNotRunningError(`the local cloud is not running on ${control.base}: start it with \`npm start\``);
+      console.log(args.includes('--json') ? JSON.stringify(status, null, 2) : formatStatus(status));
+      return 0;
+    }
+    case 'outage':
+    case 'recover':
+    case 'crash': {
+      const region = args[0];
+      if (!region) throw new UsageError(`meridian ${command} <region>: which region? (${config.regions.map((r) => r.region).join(', ')})`);
+      await control.post(`/_meridian/${command}/${encodeURIComponent(region)}`);
+      console.log(`${command} ${region}: done`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+async function start(config: MeridianConfig, control: ControlClient): Promise<number> {
+  if (await control.status()) {
+    console.error(`a local cloud is already running on ${control.base} (\`npm run down\` stops it)`);
+    return 1;
+  }
+  const began = Date.now();
+  const cloud = await startLocalCloud(config, (line) => console.log(line));
+  const onSignal = () => void cloud.stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  console.log(`\n${formatStatus(cloud.status())}\n\nready in ${((Date.now() - began) / 1000).toFixed(1)} s — Ctrl-C stops everything`);
+  await cloud.stopped;
+  return 0;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    const known = e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof UsageError;
+    console.error(known ? `meridian: ${e.message}` : e.stack ?? e.message);
+    process.exit(known ? 2 : 1);
+  },
+);
