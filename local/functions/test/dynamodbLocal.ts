@@ -23,9 +23,13 @@ export async function startDynamodbLocal(): Promise<RunningDynamodbLocal> {
     cwd,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the test process ends without afterAll (a crash), the JVM must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
     // The JVM can outlive its parent: kill it and wait for the exit.
+    process.off('exit', killOnExit);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 
 export interface RecordedRecord {
   dynamodb?: { NewImage?: { id?: { S?: string } } };
-  kinesis?: { data: string };
+  kinesis?: { data: string; partitionKey: string; sequenceNumber: string; approximateArrivalTimestamp: number };
   [field: string]: unknown;
 }
 
