@@ -14,6 +14,7 @@ export default defineConfig({
     include: ['**/test/**/*.test.ts'],
     exclude: ['node_modules/**', '.meridian/**'],
     globalSetup: ['./local/test/support/globalSetup.ts'],
+    reporters: ['default', './test-summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The local cloud's JVMs and servers share two cores with the tests; files run one at a time.

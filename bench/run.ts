@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { percentile } from '../replication/global-tables/lagWindow.js';
+import { startCloudProcess } from '../local/test/support/cloudProcess.js';
+import { dynamoClients, getItem, registerGlobalTable } from '../local/test/support/regionClients.js';
+
+/*
+ * Benchmarks of the local cloud (issue "Local two-region cloud", targets):
+ * start-to-ready, idle memory of everything it runs, DynamoDB Local's raw put rate (the ceiling,
+ * same run) and global-table replication lag at 20 writes/s. Report: bench/results/local-cloud.{json,md}.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const stateDir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
+const env = { MERIDIAN_STATE_DIR: stateDir, MERIDIAN_PORT_OFFSET: '3000' };
+Object.assign(process.env, env);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const stat = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), max: round(s.at(-1)!) };
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+console.log('starting the local cloud…');
+const began = performance.now();
+const cloud = await startCloudProcess({ env, logFile: join(stateDir, 'cloud.log') });
+const startToReadyS = (performance.now() - began) / 1000;
+try {
+  const db = dynamoClients(cloud.config);
+  await registerGlobalTable(cloud.config, 'bench-things');
+  await registerGlobalTable(cloud.config, 'bench-raw');
+  await sleep(5_000);
+  const idleRssMb = groupRssMb(cloud.child.pid!);
+  console.log(`ready in ${startToReadyS.toFixed(1)} s; idle resident memory ${idleRssMb} MB`);
+
+  // Ceiling: raw puts into one region's DynamoDB Local, concurrency 16 (the replicator also copies them).
+  const rawCount = 2_000;
+  const putLatencies: number[] = [];
+  let next = 0;
+  const rawBegan = performance.now();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < rawCount) {
+      const i = next++;
+      const t = performance.now();
+      await db['us-east-1']!.send(new PutItemCommand({ TableName: 'bench-raw', Item: { id: { S: `r${i}` }, n: { N: String(i) } } }));
+      putLatencies.push(performance.now() - t);
+    }
+  }));
+  const rawPutsPerS = Math.round(rawCount / ((performance.now() - rawBegan) / 1000));
+  console.log(`raw put rate ${rawPutsPerS}/s`);
+  await sleep(3_000);
+
+  // Lag: 20 writes/s into us-east-1 for 20 s; each write's time until us-west-2 can read it.
+  const rate = 20;
+  const seconds = 20;
+  const lags: number[] = [];
+  const singlePut: number[] = [];
+  const watchers: Promise<void>[] = [];
+  const lagBegan = performance.now();
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = lagBegan + (i * 1000) / rate;
+    await sleep(Math.max(0, due - performance.now()));
+    const t0 = performance.now();
+    await db['us-east-1']!.send(new PutItemCommand({ TableName: 'bench-things', Item: { id: { S: `l${i}` }, n: { N: String(i) } } }));
+    singlePut.push(performance.now() - t0);
+    watchers.push((async () => {
+      while (!(await getItem(db['us-west-2']!, 'bench-things', { id: { S: `l${i}` } }))) await sleep(2);
+      lags.push(performance.now() - t0);
+    })());
+  }
+  await Promise.all(watchers);
+  const lag = stat(lags);
+  const put = stat(singlePut);
+  console.log(`replication lag at ${rate}/s: p50 ${lag.p50} ms, p99 ${lag.p99} ms (single put p50 ${put.p50} ms)`);
+
+  const report = {
+    when: new Date().toISOString(),
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+    startToReadyS: round(startToReadyS),
+    idleRssMb,
+    rawPutsPerS,
+    rawPutLatencyMs: stat(putLatencies),
+    replication: { ratePerS: rate, writes: lags.length, lagMs: lag, putMs: put, lagP99OverPutP50: round(lag.p99 / put.p50) },
+    targets: { lagP99UnderMs: 250, idleRssUnderMb: 1536, startToReadyUnderS: 30 },
+  };
+  writeFileSync('bench/results/local-cloud.json', JSON.stringify(report, null, 2) + '\n');
+  writeFileSync('bench/results/local-cloud.md', [
+    `# Local cloud benchmark (${report.when}, ${report.machine.cores} cores, Node ${report.machine.node})`,
+    '',
+    '| measure | value | target |',
+    '|---|---|---|',
+    `| npm start to ready | ${report.startToReadyS} s | < 30 s |`,
+    `| idle resident memory, all processes | ${idleRssMb} MB | < 1536 MB |`,
+    `| DynamoDB Local raw puts, concurrency 16 (ceiling) | ${rawPutsPerS}/s | — |`,
+    `| replication lag at ${rate} writes/s, p50 / p99 / max | ${lag.p50} / ${lag.p99} / ${lag.max} ms | p99 < 250 ms |`,
+    `| single put in the origin, p50 / p99 (same run) | ${put.p50} / ${put.p99} ms | — |`,
+    `| lag p99 ÷ put p50 | ${report.replication.lagP99OverPutP50} | — |`,
+    '',
+  ].join('\n'));
+  console.log('report: bench/results/local-cloud.md');
+} finally {
+  await cloud.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+/** Resident memory of a process group (the cloud, its regions, their JVMs), in MB. */
+function groupRssMb(pgid: number): number {
+  const out = execFileSync('ps', ['-o', 'rss=', '-g', String(pgid)], { encoding: 'utf8' });
+  return Math.round(out.split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1024);
+}
