@@ -1,4 +1,4 @@
-import { dummyCredentials } from './functionEnvironment.js';
+import { localCredentials } from '../credentials.js';
 import type { FunctionRuntimeOptions } from './types.js';
 
 export interface PollerClientConfig {
@@ -17,8 +17,8 @@ export function pollerClientConfig(options: FunctionRuntimeOptions, endpoint: st
     region: options.region,
     endpoint,
     credentials: {
-      accessKeyId: options.regionEnvironment['AWS_ACCESS_KEY_ID'] ?? dummyCredentials.accessKeyId,
-      secretAccessKey: options.regionEnvironment['AWS_SECRET_ACCESS_KEY'] ?? dummyCredentials.secretAccessKey,
+      accessKeyId: options.regionEnvironment['AWS_ACCESS_KEY_ID'] ?? localCredentials.accessKeyId,
+      secretAccessKey: options.regionEnvironment['AWS_SECRET_ACCESS_KEY'] ?? localCredentials.secretAccessKey,
     },
     // The poll loop retries on its own schedule; the SDK's retries would only delay a pause.
     maxAttempts: 2,

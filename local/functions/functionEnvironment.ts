@@ -1,16 +1,12 @@
+import { localCredentials } from '../credentials.js';
 import type { FunctionDefinition, FunctionRuntimeOptions } from './types.js';
 
 export const DEFAULT_MEMORY_MB = '1024';
 
-/*
- * Fixed dummy credentials (the local cloud's own, see local/credentials.ts), so the SDK's credential
- * chain stops at the environment and never reaches for instance metadata over the network.
- */
-export const dummyCredentials = { accessKeyId: 'meridianlocal', secretAccessKey: 'meridianlocal' } as const;
-
+// The local cloud's fixed credentials: the SDK's chain stops at the environment, never at the network.
 const localDefaults: Record<string, string> = {
-  AWS_ACCESS_KEY_ID: dummyCredentials.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: dummyCredentials.secretAccessKey,
+  AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
