@@ -2,6 +2,10 @@
 export interface RegionEndpoints {
   api: string;
   dynamodb: string;
+  objects: string;
+  streams: string;
+  topics: string;
+  search: string;
 }
 
 /** What a region host tells the supervisor over the IPC channel. */

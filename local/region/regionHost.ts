@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { loadConfig, regionConfig } from '../../regions/config.js';
-import { startDynamoDbLocal } from '../dynamodb/dynamoDbLocal.js';
-import { close, listen } from '../http/server.js';
 import type { HostMessage } from './hostMessages.js';
-import { createRegionApi } from './regionApi.js';
+import { startRegionServices } from './regionServices.js';
 
 /*
  * Entry of one region's process (forked by the supervisor). It owns the region's DynamoDB Local and
@@ -20,35 +17,32 @@ const log = (line: string) => console.log(line);
 async function main(): Promise<void> {
   const config = loadConfig();
   const rc = regionConfig(config, region!);
-  const dir = join(config.stateDir, 'regions', rc.region);
-  const dynamodb = await startDynamoDbLocal({ port: rc.local.ports.dynamodb, dataDir: join(dir, 'dynamodb') });
-  const api = createRegionApi(rc.region);
-  await listen(api, rc.local.ports.api);
+  const services = await startRegionServices(rc, config.stateDir, log);
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
-    await close(api);
-    await dynamodb.stop();
-    process.exit(0);
+    await services.close();
+    process.exit(code);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('disconnect', () => void stop());
-  void dynamodb.exited.then(() => {
+  void services.dynamodb.exited.then(() => {
     if (!stopping) {
       log(`DynamoDB Local exited unexpectedly; stopping ${rc.region}`);
-      void stop().finally(() => process.exit(1));
+      void stop(1);
     }
   });
 
-  log(`up: api http://127.0.0.1:${rc.local.ports.api}, dynamodb ${dynamodb.endpoint}`);
-  send({ type: 'ready', endpoints: { api: `http://127.0.0.1:${rc.local.ports.api}`, dynamodb: dynamodb.endpoint } });
+  const e = services.endpoints;
+  log(`up: api ${e.api}, dynamodb ${e.dynamodb}, s3 ${e.objects}, kinesis ${e.streams}, sns ${e.topics}, search ${e.search}`);
+  send({ type: 'ready', endpoints: e });
 }
 
 main().catch((e: Error) => {
   send({ type: 'failed', error: e.message });
-  console.error(e.message);
+  console.error(e.stack ?? e.message);
   process.exit(1);
 });
