@@ -55,7 +55,6 @@ interface RegionLink {
   /** Whether the last request to it got an answer. */
   reachable: boolean;
   lag: LagWindow;
-  inflight: Set<string>;
   /** Loops of this link that are pausing; waking them makes them look again at once. */
   sleepers: Set<() => void>;
 }
@@ -164,7 +163,6 @@ export class GlobalTableReplicator {
       available: true,
       reachable: false,
       lag: new LagWindow(2_000),
-      inflight: new Set(),
       sleepers: new Set(),
     };
   }
@@ -289,10 +287,8 @@ export class GlobalTableReplicator {
         await this.sleep(link, 200);
         continue;
       }
-      const batch = this.opts.state
-        .pendingFor(link.region, APPLY_CONCURRENCY * 4)
-        .filter((p) => !link.inflight.has(`${p.table}\u0000${p.key}`))
-        .slice(0, APPLY_CONCURRENCY);
+      // One row per (table, key, region) and one loop per region: no two writes of one key race here.
+      const batch = this.opts.state.pendingFor(link.region, APPLY_CONCURRENCY);
       if (batch.length === 0) {
         await this.sleep(link, 1_000);
         continue;
@@ -309,10 +305,8 @@ export class GlobalTableReplicator {
 
   private async apply(link: RegionLink, p: PendingApply): Promise<void> {
     const { state } = this.opts;
-    const slot = `${p.table}\u0000${p.key}`;
     const w = state.winner(p.table, p.key);
     if (!w || w.hash !== p.hash) return; // superseded; the outbox already holds the newer winner
-    link.inflight.add(slot);
     // Expect the echo before writing: the target's stream may show it before this call returns.
     state.transaction(() => state.expectEcho(p.table, p.key, link.region, p.hash));
     try {
@@ -331,8 +325,6 @@ export class GlobalTableReplicator {
     } catch (e) {
       state.transaction(() => state.takeEcho(p.table, p.key, link.region, p.hash));
       throw e;
-    } finally {
-      link.inflight.delete(slot);
     }
   }
 

@@ -50,6 +50,7 @@ export class ReplicationState {
       CREATE TABLE IF NOT EXISTS echoes (tbl TEXT, key TEXT, region TEXT, hash TEXT, n INTEGER NOT NULL, PRIMARY KEY (tbl, key, region, hash));
       CREATE TABLE IF NOT EXISTS pending (tbl TEXT, key TEXT, region TEXT, hash TEXT NOT NULL, observed_at INTEGER NOT NULL,
         PRIMARY KEY (tbl, key, region));
+      CREATE INDEX IF NOT EXISTS pending_by_region ON pending (region, observed_at);
     `);
   }
 
