@@ -24,8 +24,10 @@ export interface ReplicaRegion {
 export interface GlobalTableReplicatorOptions {
   regions: ReplicaRegion[];
   state: ReplicationState;
-  /** Pause between stream polls when a region has nothing new (lag vs idle CPU). */
+  /** Pause between stream polls right after activity; it doubles while a region stays quiet. */
   idlePollMs?: number;
+  /** The longest pause between polls of a quiet region (bounds the lag of the first write after a lull). */
+  maxIdlePollMs?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -77,11 +79,13 @@ export class GlobalTableReplicator {
   private readonly loops: Promise<void>[] = [];
   private lastObserved = 0;
   private readonly idlePollMs: number;
+  private readonly maxIdlePollMs: number;
   private readonly log: (message: string) => void;
   private readonly clock: () => number;
 
   constructor(private readonly opts: GlobalTableReplicatorOptions) {
-    this.idlePollMs = opts.idlePollMs ?? 25;
+    this.idlePollMs = opts.idlePollMs ?? 10;
+    this.maxIdlePollMs = opts.maxIdlePollMs ?? 100;
     this.log = opts.log ?? (() => {});
     this.clock = opts.now ?? Date.now;
     this.links = new Map(opts.regions.map((r) => [r.region, this.link(r)]));
@@ -205,6 +209,7 @@ export class GlobalTableReplicator {
 
   private async readLoop(link: RegionLink): Promise<void> {
     let replicasChecked = false;
+    let quiet = 0;
     while (this.running) {
       if (!link.available) {
         replicasChecked = false;
@@ -226,8 +231,14 @@ export class GlobalTableReplicator {
         await this.sleep(link, RETRY_MS);
         continue;
       }
-      if (handled > 0) this.wakeAppliers();
-      else await this.sleep(link, this.idlePollMs);
+      if (handled > 0) {
+        quiet = 0;
+        this.wakeAppliers();
+      } else {
+        // Polling every table of every region costs CPU when nothing happens: back off while quiet.
+        await this.sleep(link, Math.min(this.maxIdlePollMs, this.idlePollMs * 2 ** Math.min(quiet, 10)));
+        quiet++;
+      }
     }
   }
 
