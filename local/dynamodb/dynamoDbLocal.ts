@@ -43,8 +43,9 @@ const WATCHDOG =
   '{ cat <&3 >/dev/null; kill $j 2>/dev/null; sleep 3; kill -9 $j 2>/dev/null; } & w=$!; ' +
   'wait $j; s=$?; kill $w 2>/dev/null; exit $s';
 
-// Small heap and serial GC: two regions' JVMs must fit the local cloud's memory budget.
-const JVM_FLAGS = ['-Xms32m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k'];
+// Small heap and serial GC keep two regions' JVMs in the memory budget. Full JIT stays on: limiting it
+// to C1 saved ~45 MB per JVM but halved the put rate (321/s vs 586/s warmed, concurrency 16).
+const JVM_FLAGS = ['-Xms32m', '-Xmx384m', '-XX:+UseSerialGC', '-Xss512k'];
 
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const host = opts.host ?? '127.0.0.1';

@@ -12,7 +12,7 @@ export interface FlatDocument {
   keywords: Array<[string, KeywordValue]>;
 }
 
-export const IGNORE_ABOVE = 256;
+export const IGNORE_ABOVE = Number(process.env.IA ?? 256);
 
 export function flattenDocument(doc: Record<string, unknown>): FlatDocument {
   const out: FlatDocument = { text: new Map(), keywords: [] };
