@@ -35,7 +35,8 @@ export interface MeridianConfig {
   /** Regions sorted by latency rank, nearest first. */
   regions: RegionConfig[];
   frontDoor: { port: number };
-  recovery: { account: string; accountId: string; ports: { objects: number } };
+  /** The disaster-recovery account: its own object store, in a region no service runs in. */
+  recovery: { account: string; accountId: string; region: string; ports: { objects: number } };
   /** Where the local cloud keeps its state. */
   stateDir: string;
   configDir: string;
@@ -82,6 +83,7 @@ export function loadConfig(sources: ConfigSources = sourcesFromEnv()): MeridianC
     recovery: {
       account: str(get(global, 'recovery.account'), 'meridian.yml recovery.account'),
       accountId: str(get(global, 'recovery.accountId'), 'meridian.yml recovery.accountId'),
+      region: str(get(global, 'recovery.region') ?? 'us-west-1', 'meridian.yml recovery.region'),
       ports: { objects: port(get(global, 'recovery.ports.objects'), 'meridian.yml recovery.ports.objects') + offset },
     },
     stateDir: resolve(sources.stateDir ?? join(repoRoot, '.meridian')),

@@ -7,6 +7,7 @@ import { ReplicationState, type GlobalTableDefinition } from '../../replication/
 import { parseGlobalTableDefinition } from '../../replication/global-tables/globalTableDefinition.js';
 import { BodyTooLargeError, readBody } from '../http/server.js';
 import { forward } from '../front-door/frontDoor.js';
+import { startObjectStore, type ObjectStore } from '../object-store/index.js';
 import { close, listen, sendJson } from '../http/server.js';
 import { openSqlite, type Sqlite } from '../storage/sqlite.js';
 import { RegionProcess, type RegionState } from './regionProcess.js';
@@ -16,6 +17,7 @@ export interface CloudStatus {
   pid: number;
   startedAt: string;
   frontDoor: string;
+  recovery: { account: string; objects: string };
   regions: {
     region: string;
     state: RegionState;
@@ -79,12 +81,14 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     return r;
   };
 
+  let recoveryObjects: ObjectStore | undefined;
   const cloud: LocalCloud = {
     status: () => ({
       ready,
       pid: process.pid,
       startedAt,
       frontDoor: `http://127.0.0.1:${config.frontDoor.port}`,
+      recovery: { account: config.recovery.account, objects: recoveryObjects?.url ?? '' },
       regions: regions.map((r) => ({
         region: r.region,
         state: r.state,
@@ -118,6 +122,7 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
         await close(frontDoor);
         await replicator.stop();
         await Promise.all(regions.map((r) => r.stop()));
+        await recoveryObjects?.close();
         db.close();
         rmSync(cloudFile(config), { force: true });
         log('stopped');
@@ -140,6 +145,14 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
   try {
     await listen(frontDoor, config.frontDoor.port);
     writeFileSync(cloudFile(config), JSON.stringify({ pid: process.pid, frontDoor: `http://127.0.0.1:${config.frontDoor.port}`, startedAt }));
+    // The recovery account shares nothing with the regions but the machine: its own store and state.
+    recoveryObjects = await startObjectStore({
+      region: config.recovery.region,
+      accountId: config.recovery.accountId,
+      port: config.recovery.ports.objects,
+      dataDir: join(config.stateDir, 'recovery', 'objects'),
+      log: (line) => log(`[recovery] ${line}`),
+    });
     await Promise.all(regions.map((r) => r.start()));
     replicator.start();
     ready = true;

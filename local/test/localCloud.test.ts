@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { Client } from '@elastic/elasticsearch';
 import type { MeridianConfig } from '../../regions/config.js';
+import type { CloudStatus } from '../cloud/localCloud.js';
+import { localCredentials } from '../credentials.js';
 import { meridian, processesMentioning, startCloudProcess } from './support/cloudProcess.js';
 import { ensureCloud } from './support/testCloud.js';
 
@@ -48,6 +52,19 @@ describe('regions and the front door', () => {
     }
     const res = await fetch(`http://127.0.0.1:${config.frontDoor.port}/_meridian/health`);
     expect(res.headers.get('x-meridian-region')).toBe('us-east-1');
+  });
+
+  it('each region and the recovery account answer the real SDK and search clients on their own endpoints', async () => {
+    const status = JSON.parse(await meridian('status', '--json')) as CloudStatus;
+    for (const r of status.regions) {
+      const s3 = new S3Client({ region: r.region, endpoint: r.endpoints.objects, credentials: localCredentials });
+      await s3.send(new CreateBucketCommand({ Bucket: `answer-${r.region}` }));
+      expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toContain(`answer-${r.region}`);
+      const search = new Client({ node: r.endpoints.search! });
+      expect((await search.info()).version.number).toMatch(/^\d+\./);
+    }
+    const recovery = new S3Client({ region: 'us-west-1', endpoint: status.recovery.objects, credentials: localCredentials });
+    expect((await recovery.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).not.toContain('answer-us-east-1');
   });
 
   it('an outage makes the region refuse connections; the front door serves from the other region without a failed request', async () => {
