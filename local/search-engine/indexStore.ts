@@ -2,17 +2,19 @@ import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../storage/sqlite.js';
 import { EsError, indexAlreadyExists, indexNotFound, versionConflict } from './esErrors.js';
-import { flattenDocument, type FlatDocument, type KeywordValue } from './flatten.js';
+import { flattenDocument, type FlatDocument } from './flatten.js';
+import { existsToken, keywordToken } from './keywordTokens.js';
 
 /*
  * Storage layout (one SQLite file, WAL). Per index, three tables:
  *   i<N>_docs  rid → (_id, _source text verbatim, _version, _seq_no)
- *   i<N>_fts   contentless FTS5, ONE ROW PER DOCUMENT, one column per text field ("slots" c0..cK).
+ *   i<N>_fts   contentless FTS5, ONE ROW PER DOCUMENT, one column per text field ("slots" c0..cK)
+ *              plus a `kw` column of exact-value tokens (keywordTokens.ts) for term/terms/exists.
  *              One row per document keeps bulk inserts cheap and lets bm25() weight fields with its
  *              per-column weights (that is how `^boost` works); field → slot lives in es_fields.
  *              When a new field finds no free slot the table is rebuilt twice as wide (rare).
- *   i<N>_kw    (field, value, rid) exact values for term/terms/range/exists; one b-tree, and rows are
- *              removed by re-flattening the old _source, so no second index on rid is needed.
+ *   i<N>_num   (field, value, rid) numbers and dates for range; rows are removed by re-flattening the
+ *              old _source, so no second index on rid is needed.
  */
 
 export const MAX_FIELDS = 1000; // Elasticsearch's index.mapping.total_fields.limit default
@@ -47,8 +49,8 @@ interface DocStatements {
   deleteDoc: Statement<[number]>;
   insertFts: Statement<unknown[]>;
   deleteFts: Statement<[number]>;
-  insertKw: Statement<[string, KeywordValue, number]>;
-  deleteKw: Statement<[string, KeywordValue, number]>;
+  insertNum: Statement<[string, number, number]>;
+  deleteNum: Statement<[string, number, number]>;
   count: Statement<[], { n: number }>;
 }
 
@@ -79,8 +81,8 @@ export class IndexHandle {
   get ftsTable(): string {
     return `i${this.id}_fts`;
   }
-  get kwTable(): string {
-    return `i${this.id}_kw`;
+  get numTable(): string {
+    return `i${this.id}_num`;
   }
 
   get stmts(): DocStatements {
@@ -93,11 +95,11 @@ export class IndexHandle {
       updateDoc: db.prepare(`UPDATE ${this.docsTable} SET source = ?, version = ?, seq_no = ? WHERE rid = ?`),
       deleteDoc: db.prepare(`DELETE FROM ${this.docsTable} WHERE rid = ?`),
       insertFts: db.prepare(
-        `INSERT INTO ${this.ftsTable}(rowid, ${columns.join(', ')}) VALUES (?${', ?'.repeat(this.slots)})`,
+        `INSERT INTO ${this.ftsTable}(rowid, ${columns.join(', ')}, kw) VALUES (?${', ?'.repeat(this.slots + 1)})`,
       ),
       deleteFts: db.prepare(`DELETE FROM ${this.ftsTable} WHERE rowid = ?`),
-      insertKw: db.prepare(`INSERT OR IGNORE INTO ${this.kwTable}(field, value, rid) VALUES (?, ?, ?)`),
-      deleteKw: db.prepare(`DELETE FROM ${this.kwTable} WHERE field = ? AND value = ? AND rid = ?`),
+      insertNum: db.prepare(`INSERT OR IGNORE INTO ${this.numTable}(field, value, rid) VALUES (?, ?, ?)`),
+      deleteNum: db.prepare(`DELETE FROM ${this.numTable} WHERE field = ? AND value = ? AND rid = ?`),
       count: db.prepare(`SELECT count(*) AS n FROM ${this.docsTable}`),
     };
     return this.statements;
@@ -210,7 +212,7 @@ export class IndexStore {
       this.db.exec(`
         CREATE TABLE ${h.docsTable}(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL,
           version INTEGER NOT NULL, seq_no INTEGER NOT NULL);
-        CREATE TABLE ${h.kwTable}(field TEXT NOT NULL, value NOT NULL, rid INTEGER NOT NULL,
+        CREATE TABLE ${h.numTable}(field TEXT NOT NULL, value REAL NOT NULL, rid INTEGER NOT NULL,
           PRIMARY KEY(field, value, rid)) WITHOUT ROWID;
       `);
       this.createFts(h);
@@ -223,7 +225,7 @@ export class IndexStore {
   delete(name: string): void {
     const handle = this.require(name);
     this.db.transaction(() => {
-      this.db.exec(`DROP TABLE ${handle.docsTable}; DROP TABLE ${handle.ftsTable}; DROP TABLE ${handle.kwTable};`);
+      this.db.exec(`DROP TABLE ${handle.docsTable}; DROP TABLE ${handle.ftsTable}; DROP TABLE ${handle.numTable};`);
       this.db.prepare('DELETE FROM es_fields WHERE index_id = ?').run(handle.id);
       this.db.prepare('DELETE FROM es_indices WHERE id = ?').run(handle.id);
     })();
@@ -286,22 +288,15 @@ export class IndexStore {
   }
 
   private index(handle: IndexHandle, rid: number, flat: FlatDocument): void {
-    const { stmts } = handle;
-    const values: Array<string | null | number> = new Array<string | null>(handle.slots + 1).fill(null);
-    values[0] = rid;
-    for (const [field, pieces] of flat.text) {
-      const slot = handle.textFields.get(field);
-      if (slot !== undefined) values[slot + 1] = pieces.join('\n');
-    }
-    stmts.insertFts.run(...values);
-    for (const [field, value] of flat.keywords) stmts.insertKw.run(field, value, rid);
+    handle.stmts.insertFts.run(...ftsRow(handle, rid, flat));
+    for (const [field, value] of flat.numbers) handle.stmts.insertNum.run(field, value, rid);
   }
 
   private unindex(handle: IndexHandle, doc: StoredDoc): void {
     const { stmts } = handle;
-    stmts.deleteFts.run(doc.rid);
+    stmts.deleteFts.run(doc.rid); // contentless_delete: FTS5 forgets the row without its old text
     const old = flattenDocument(JSON.parse(doc.source) as Record<string, unknown>);
-    for (const [field, value] of old.keywords) stmts.deleteKw.run(field, value, doc.rid);
+    for (const [field, value] of old.numbers) stmts.deleteNum.run(field, value, doc.rid);
   }
 
   /** Gives every new text field an FTS column, widening the table when all are taken. */
@@ -332,16 +327,8 @@ export class IndexStore {
     this.createFts(handle);
     this.db.prepare('UPDATE es_indices SET slots = ? WHERE id = ?').run(slots, handle.id);
     const all = this.db.prepare<[], { rid: number; source: string }>(`SELECT rid, source FROM ${handle.docsTable}`);
-    const values: Array<string | null | number> = new Array<string | null>(slots + 1);
     for (const doc of all.all()) {
-      values.fill(null);
-      values[0] = doc.rid;
-      const flat = flattenDocument(JSON.parse(doc.source) as Record<string, unknown>);
-      for (const [field, pieces] of flat.text) {
-        const slot = handle.textFields.get(field);
-        if (slot !== undefined) values[slot + 1] = pieces.join('\n');
-      }
-      handle.stmts.insertFts.run(...values);
+      handle.stmts.insertFts.run(...ftsRow(handle, doc.rid, flattenDocument(JSON.parse(doc.source) as Record<string, unknown>)));
     }
   }
 
@@ -349,9 +336,24 @@ export class IndexStore {
     const columns = Array.from({ length: handle.slots }, (_, i) => `c${i}`).join(', ');
     // remove_diacritics 2: "cafe" finds "café", the friendlier choice for a destinations search.
     this.db.exec(
-      `CREATE VIRTUAL TABLE ${handle.ftsTable} USING fts5(${columns}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+      `CREATE VIRTUAL TABLE ${handle.ftsTable} USING fts5(${columns}, kw, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
     );
   }
+}
+
+/** rowid, one value per text slot, then the kw column's exact-value tokens. */
+function ftsRow(handle: IndexHandle, rid: number, flat: FlatDocument): Array<string | number | null> {
+  const values: Array<string | number | null> = new Array<string | number | null>(handle.slots + 2).fill(null);
+  values[0] = rid;
+  for (const [field, pieces] of flat.text) {
+    const slot = handle.textFields.get(field);
+    if (slot !== undefined) values[slot + 1] = pieces.join('\n');
+  }
+  const tokens: string[] = [];
+  for (const field of flat.present) tokens.push(existsToken(field));
+  for (const [field, value] of flat.keywords) tokens.push(keywordToken(field, value));
+  values[handle.slots + 1] = tokens.join(' ');
+  return values;
 }
 
 function checkSeqNo(handle: IndexHandle, id: string, existing: StoredDoc | undefined, ifSeqNo: number | undefined): void {

@@ -1,6 +1,8 @@
 import { EsError, parsingError } from './esErrors.js';
 import type { IndexHandle } from './indexStore.js';
-import { phraseExpression, termsExpression, type Operator } from './tokenize.js';
+import { dateMillis, keywordForm } from './flatten.js';
+import { existsToken, keywordToken } from './keywordTokens.js';
+import { phraseExpression, quote, termsExpression, type Operator } from './tokenize.js';
 
 /**
  * Elasticsearch query DSL → one SQL subquery yielding (rid, score). Every node compiles to such a
@@ -72,7 +74,8 @@ export class QueryTranslator {
   private fullText(weights: Map<number, number>, expression: string | null): SqlQuery {
     if (!expression || weights.size === 0) return this.none();
     const { ftsTable, slots } = this.index;
-    const w = Array.from({ length: slots }, (_, i) => num(weights.get(i) ?? 0));
+    // One weight per text slot, then 0 for the kw column.
+    const w = Array.from({ length: slots + 1 }, (_, i) => num(weights.get(i) ?? 0));
     const columns = [...weights.keys()].map((s) => `c${s}`).join(' ');
     // bm25() is negative, lower = better; negate so higher is better, as _score is.
     return {
@@ -147,55 +150,50 @@ export class QueryTranslator {
 
   /** Exact values: strings match as stored (the `.keyword` view), numbers and booleans by value. */
   private keywordEquals(field: string, values: unknown[], boost: number): SqlQuery {
-    const params: Array<string | number> = [];
+    const tokens: string[] = [];
     for (const v of values) {
-      if (typeof v === 'string') {
-        params.push(v);
-        const n = Number(v);
-        if (v.trim() !== '' && Number.isFinite(n)) params.push(n); // "5" finds a numeric 5, as ES coerces
-      } else if (typeof v === 'number' && Number.isFinite(v)) params.push(v, String(v));
-      else if (typeof v === 'boolean') params.push(String(v));
+      const form = keywordForm(v);
+      if (form === undefined) continue;
+      for (const f of fieldVariants(field)) tokens.push(quote(keywordToken(f, form)));
     }
-    if (params.length === 0) return this.none();
-    const fields = fieldVariants(field);
+    return this.exactTokens(tokens, boost);
+  }
+
+  /** Matches opaque kw-column tokens; a constant score, as ES gives term queries per matching doc. */
+  private exactTokens(tokens: string[], boost: number): SqlQuery {
+    if (tokens.length === 0) return this.none();
+    const { ftsTable } = this.index;
     return {
-      sql: `SELECT DISTINCT rid, ${num(boost)} AS score FROM ${this.index.kwTable} WHERE field IN (${fields.map(() => '?').join(', ')}) AND value IN (${params.map(() => '?').join(', ')})`,
-      params: [...fields, ...params],
+      sql: `SELECT rowid AS rid, ${num(boost)} AS score FROM ${ftsTable} WHERE ${ftsTable} MATCH ?`,
+      params: [`{kw} : (${tokens.join(' OR ')})`],
     };
   }
 
+  /** Numbers, and dates (strings are parsed as dates, compared as epoch ms). */
   private range(body: unknown): SqlQuery {
     const [field, spec] = singleField(body, 'range');
     if (!isObj(spec)) throw parsingError('[range] query malformed, no start_object after field name');
     const ops: Array<[string, string]> = [['gte', '>='], ['gt', '>'], ['lte', '<='], ['lt', '<'], ['from', '>='], ['to', '<=']];
     const where: string[] = [];
     const params: Array<string | number> = [];
-    let kind: 'number' | 'string' | undefined;
     for (const [key, op] of ops) {
       const v = spec[key];
       if (v === undefined || v === null) continue;
-      if (typeof v !== 'number' && typeof v !== 'string') throw parsingError(`[range] [${key}] must be a number or a string`);
-      kind ??= typeof v === 'number' ? 'number' : 'string';
-      where.push(`value ${op} ?`);
-      params.push(v);
+      const bound = typeof v === 'number' ? v : typeof v === 'string' ? (dateMillis(v) ?? Number(v)) : NaN;
+      if (!Number.isFinite(bound)) throw parsingError(`[range] [${key}] must be a number or a date, found [${String(v)}]`);
+      where.push(` AND value ${op} ?`);
+      params.push(bound);
     }
-    // SQLite orders every number before every string: restrict to one kind so bounds mean what they say.
-    const typeCheck = kind === 'string' ? "typeof(value) = 'text'" : "typeof(value) IN ('integer', 'real')";
     const fields = fieldVariants(field);
     return {
-      sql: `SELECT DISTINCT rid, ${num(boostOf(spec))} AS score FROM ${this.index.kwTable} WHERE field IN (${fields.map(() => '?').join(', ')}) AND ${typeCheck}${where.map((w) => ` AND ${w}`).join('')}`,
+      sql: `SELECT DISTINCT rid, ${num(boostOf(spec))} AS score FROM ${this.index.numTable} WHERE field IN (${fields.map(() => '?').join(', ')})${where.join('')}`,
       params: [...fields, ...params],
     };
   }
 
   private exists(body: unknown): SqlQuery {
     if (!isObj(body) || typeof body.field !== 'string') throw parsingError('[exists] must be provided with a [field]');
-    const field = body.field;
-    const fields = fieldVariants(field);
-    return {
-      sql: `SELECT DISTINCT rid, ${num(boostOf(body))} AS score FROM ${this.index.kwTable} WHERE field IN (${fields.map(() => '?').join(', ')})`,
-      params: fields,
-    };
+    return this.exactTokens(fieldVariants(body.field).map((f) => quote(existsToken(f))), boostOf(body));
   }
 
   private ids(body: unknown): SqlQuery {

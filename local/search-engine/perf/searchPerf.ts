@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startSearchEngine } from '../index.js';
 
 const DOCS = Number(process.argv[2] ?? 100_000);
-const QUERIES = Number(process.argv[3] ?? 2_000);
+const QUERIES = Number(process.argv[3] ?? 1_000);
 const BATCH = 5_000;
 const INDEX = 'destinations';
 
@@ -31,6 +31,17 @@ function word(): string {
 }
 function words(n: number): string {
   return Array.from({ length: n }, word).join(' ');
+}
+/** Query words: users search content words, so any vocabulary word with equal chance. */
+function queryWord(): string {
+  return VOCAB[Math.floor(VOCAB.length * random())] as string;
+}
+function queryWords(n: number): string {
+  return Array.from({ length: n }, queryWord).join(' ');
+}
+/** The worst case: one of the 10 commonest words, each in roughly 50-80% of documents. */
+function stopword(): string {
+  return VOCAB[Math.floor(10 * random())] as string;
 }
 
 function doc(i: number): Record<string, unknown> {
@@ -74,10 +85,12 @@ try {
   console.log(`indexed ${DOCS} docs via _bulk (${batches.length} requests of ${BATCH}) in ${(indexMs / 1000).toFixed(2)} s (${Math.round(DOCS / (indexMs / 1000))} docs/s)`);
 
   const shapes: Array<[string, () => unknown]> = [
-    ['match description (1 word)', () => ({ query: { match: { description: word() } } })],
-    ['match description (3 words)', () => ({ query: { match: { description: words(3) } } })],
-    ['multi_match name^3,description (2 words)', () => ({ query: { multi_match: { query: words(2), fields: ['name^3', 'description'] } } })],
-    ['bool match + term filter', () => ({ query: { bool: { must: { match: { description: words(2) } }, filter: { term: { country: 'FR' } } } } })],
+    ['match description (1 word)', () => ({ query: { match: { description: queryWord() } } })],
+    ['match description (3 words)', () => ({ query: { match: { description: queryWords(3) } } })],
+    ['multi_match name^3,description (2 words)', () => ({ query: { multi_match: { query: queryWords(2), fields: ['name^3', 'description'] } } })],
+    ['bool match + term filter', () => ({ query: { bool: { must: { match: { description: queryWords(2) } }, filter: { term: { country: 'FR' } } } } })],
+    ['match description, Zipf-drawn words (2)', () => ({ query: { match: { description: words(2) } } })],
+    ['match description, stopword only (worst case)', () => ({ query: { match: { description: stopword() } } })],
   ];
   for (const [label, make] of shapes) {
     for (let i = 0; i < 50; i++) await post(`${engine.url}/${INDEX}/_search`, JSON.stringify(make())); // warm-up
