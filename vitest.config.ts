@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// The suite runs its own local cloud beside any developer's (and any other run's): other ports, its own state.
-process.env.MERIDIAN_PORT_OFFSET ??= String(1000 + 100 * randomInt(0, 200));
-process.env.MERIDIAN_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'meridian-test-'));
+// The suite runs its own local cloud beside any developer's (and any other run's): other ports, its own
+// state. Always set, never inherited: teardown deletes this state dir, which must never be a user's.
+process.env.MERIDIAN_PORT_OFFSET = String(1000 + 100 * randomInt(0, 200));
+process.env.MERIDIAN_STATE_DIR = mkdtempSync(join(tmpdir(), 'meridian-test-'));
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export default defineConfig({
