@@ -1,0 +1,72 @@
+import { isFromRegion, type OriginRecord } from './originFilter.js';
+
+/**
+ * The stream trigger of a global table, for any service: each record written in this region is
+ * published once as a message; records replicated from another region (and a legacy table's own
+ * aws:rep:* stamping record) publish nothing. That is what makes every write one domain event,
+ * system-wide (DESIGN data flow 1).
+ *
+ * Records are published one at a time in stream order, so a destination's events keep their order
+ * per partition key. On the first failure the batch stops and that record is reported as Lambda's
+ * partial batch response: the records before it are not published twice, the failed one and
+ * everything after it are delivered again (configure `functionResponseType: ReportBatchItemFailures`).
+ */
+
+/** A DynamoDB stream record as Lambda delivers it: the fields this module reads. */
+export interface TableStreamRecord extends OriginRecord {
+  eventID?: string;
+  dynamodb?: OriginRecord['dynamodb'] & { SequenceNumber?: string };
+}
+
+/** What goes onto the event stream for one write. */
+export interface OriginMessage {
+  partitionKey: string;
+  data: string;
+}
+
+export interface PublishFromOriginOptions<R extends TableStreamRecord> {
+  /** The region this trigger runs in (AWS_REGION). */
+  region: string;
+  /**
+   * The message a write of this region stands for, or undefined when the record is not one to
+   * publish (e.g. not an INSERT on an append-only table). Throwing counts as a failed record.
+   */
+  toMessage(record: R): OriginMessage | undefined;
+  publish(message: OriginMessage): Promise<void>;
+}
+
+/** Lambda's partial batch response for stream sources. */
+export interface BatchItemFailures {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+export interface PublishOutcome extends BatchItemFailures {
+  /** Records published by this call (for logs and tests). */
+  published: number;
+  /** Records skipped because another region took the write, or toMessage declined them. */
+  skipped: number;
+  /** Why the reported record failed (for the caller's log); absent when the batch succeeded. */
+  failure?: unknown;
+}
+
+export async function publishFromOrigin<R extends TableStreamRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
+  let published = 0;
+  let skipped = 0;
+  for (const record of records) {
+    try {
+      const message = isFromRegion(record, opts.region) ? opts.toMessage(record) : undefined;
+      if (message === undefined) {
+        skipped++;
+        continue;
+      }
+      await opts.publish(message);
+      published++;
+    } catch (error) {
+      const itemIdentifier = record.dynamodb?.SequenceNumber;
+      // Without a sequence number Lambda cannot resume mid-batch: fail the whole batch instead.
+      if (!itemIdentifier) throw error;
+      return { batchItemFailures: [{ itemIdentifier }], published, skipped, failure: error };
+    }
+  }
+  return { batchItemFailures: [], published, skipped };
+}

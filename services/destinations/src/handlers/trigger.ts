@@ -1,0 +1,17 @@
+import { publishFromOrigin, type BatchItemFailures, type TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
+import { kinesisPublisher } from '../adapters/kinesisPublisher.js';
+import { eventStoreMessages } from '../app/eventStoreMessages.js';
+import { functionLogger, requiredEnv } from './environment.js';
+
+// Composition root of the event store's stream trigger: publish this region's writes, once.
+const region = requiredEnv('AWS_REGION');
+const log = functionLogger();
+const publish = kinesisPublisher(requiredEnv('STREAM_NAME'));
+const toMessage = eventStoreMessages(log);
+
+export const handler = async (event: { Records: TableStreamRecord[] }): Promise<BatchItemFailures> => {
+  const outcome = await publishFromOrigin(event.Records, { region, toMessage, publish });
+  if (outcome.failure !== undefined) log.warn('publishing failed; the batch resumes from the reported record', { error: outcome.failure, published: outcome.published });
+  else log.debug('published', { published: outcome.published, skipped: outcome.skipped });
+  return { batchItemFailures: outcome.batchItemFailures };
+};
