@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { publishFromOrigin, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
+
+type Stamp = Record<string, { S: string } | { N: string }>;
+let seq = 0;
+const record = (eventName: string, newImage: Stamp, oldImage?: Stamp): TableStreamRecord => ({
+  eventID: `ev-${++seq}`,
+  eventName,
+  dynamodb: { NewImage: newImage, ...(oldImage ? { OldImage: oldImage } : {}), SequenceNumber: String(seq) },
+});
+const item = (id: string, origin: string) => ({ id: { S: id }, 'meridian:origin': { S: origin } });
+const toMessage = (r: TableStreamRecord): OriginMessage | undefined => {
+  const id = r.dynamodb?.NewImage?.id?.S;
+  return id === undefined ? undefined : { partitionKey: id, data: id };
+};
+
+function collector(failOn?: string) {
+  const published: string[] = [];
+  return {
+    published,
+    publish: async (m: OriginMessage) => {
+      if (m.data === failOn) throw new Error(`stream refused ${m.data}`);
+      published.push(m.data);
+    },
+  };
+}
+
+describe('publishFromOrigin', () => {
+  it('publishes the writes taken in this region, in stream order, and nothing replicated from elsewhere', async () => {
+    const records = [record('INSERT', item('a', 'us-east-1')), record('INSERT', item('b', 'us-west-2')), record('MODIFY', item('c', 'us-east-1'))];
+    const east = collector();
+    const west = collector();
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: east.publish })).toEqual({ batchItemFailures: [], published: 2, skipped: 1 });
+    await publishFromOrigin(records, { region: 'us-west-2', toMessage, publish: west.publish });
+    expect(east.published).toEqual(['a', 'c']);
+    expect(west.published).toEqual(['b']);
+  });
+
+  it('on legacy tables publishes the write once: not the aws:rep:* stamping record, not the replica', async () => {
+    const written = item('a', 'us-east-1');
+    const stamped = { ...written, 'aws:rep:updateregion': { S: 'us-east-1' }, 'aws:rep:updatetime': { N: '1.5' } };
+    const east = collector();
+    const west = collector();
+    await publishFromOrigin([record('INSERT', written), record('MODIFY', stamped, written)], { region: 'us-east-1', toMessage, publish: east.publish });
+    await publishFromOrigin([record('INSERT', stamped)], { region: 'us-west-2', toMessage, publish: west.publish });
+    expect([...east.published, ...west.published]).toEqual(['a']);
+  });
+
+  it('skips what toMessage declines', async () => {
+    const c = collector();
+    const out = await publishFromOrigin([record('INSERT', { 'meridian:origin': { S: 'us-east-1' } })], { region: 'us-east-1', toMessage, publish: c.publish });
+    expect(out).toMatchObject({ published: 0, skipped: 1, batchItemFailures: [] });
+  });
+
+  it('stops at the first failure and reports it, so nothing before it is published twice', async () => {
+    const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
+    const c = collector('b');
+    const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: c.publish });
+    expect(c.published).toEqual(['a']);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
+    expect((out.failure as Error).message).toBe('stream refused b');
+  });
+
+  it('fails the whole batch when the failing record has no sequence number to resume from', async () => {
+    const bare: TableStreamRecord = { eventName: 'INSERT', dynamodb: { NewImage: item('a', 'us-east-1') } };
+    await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRecords } from '../../src/adapters/kinesisRecords.js';
+import { createLocationValidator } from '../../src/app/locationValidator.js';
+import { createReadModelBuilder } from '../../src/app/readModelBuilder.js';
+import { project } from '../../src/domain/readModel.js';
+import { memoryLogger } from '../../src/logger.js';
+import { answered, DEST, proposed, removed, updated } from '../support/events.js';
+import { kinesisRecords } from '../support/kinesisRecords.js';
+import { memoryEventStore, memoryReadModel } from '../support/memoryStores.js';
+
+const PORTO = { lat: 41.1579, lon: -8.6291 };
+
+function validator() {
+  const store = memoryEventStore();
+  const log = memoryLogger();
+  const validate = createLocationValidator({ store, region: 'us-east-1', clock: { now: () => 9_000 }, log });
+  return { store, log, validate: (...values: unknown[]) => validate(decodeRecords(kinesisRecords(...values))) };
+}
+
+describe('location validator', () => {
+  it('answers a proposal and an update that carry a location, and nothing else', async () => {
+    const { store, validate } = validator();
+    const out = await validate(
+      proposed('p', 1, { location: PORTO }),
+      updated('u1', 2, { name: 'no location' }),
+      updated('u2', 3, { location: { lat: 91, lon: 0 } }),
+      removed('r', 4),
+      proposed('p-none', 5),
+    );
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect(store.events.map((e) => [e.type, 'validates' in e ? e.validates : undefined])).toEqual([
+      ['geolocationValidationSucceeded', 'p'],
+      ['geolocationValidationFailed', 'u2'],
+    ]);
+    expect(store.events[1]).toMatchObject({ partitionKey: DEST, reason: 'latitude must be between -90 and 90', location: { lat: 91, lon: 0 }, tags: { region: 'us-east-1', user: 'anonymous' } });
+  });
+
+  it('answers a redelivered event with the same answer id: the store keeps one answer', async () => {
+    const { store, validate } = validator();
+    const p = proposed('p', 1, { location: PORTO });
+    await validate(p);
+    await validate(p, p);
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('skips (and logs) a record that is not a destination event rather than failing the batch forever', async () => {
+    const { store, log, validate } = validator();
+    expect(await validate('not json', { type: 'somethingElse' }, proposed('p', 1, { location: PORTO }))).toEqual({ batchItemFailures: [] });
+    expect(store.events).toHaveLength(1);
+    expect(log.lines.filter((l) => l.level === 'ERROR')).toHaveLength(2);
+  });
+
+  it('reports the record it could not answer, so the batch resumes there', async () => {
+    const store = memoryEventStore();
+    const validate = createLocationValidator({ store, region: 'us-east-1', clock: { now: () => 1 }, log: memoryLogger() });
+    const records = kinesisRecords(proposed('p', 1), proposed('p2', 2, { location: PORTO }));
+    store.failNext = new Error('throttled');
+    expect(await validate(decodeRecords(records))).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }] });
+  });
+});
+
+describe('read-model builder', () => {
+  function builder() {
+    const events = memoryEventStore();
+    const readModel = memoryReadModel();
+    const build = createReadModelBuilder({ events, readModel, log: memoryLogger() });
+    return { events, readModel, build: (...values: unknown[]) => build(decodeRecords(kinesisRecords(...values))) };
+  }
+
+  it('builds the view from the destination history, which may hold events the batch does not', async () => {
+    const { events, readModel, build } = builder();
+    const history = [proposed('p', 1, { location: PORTO }), updated('u-west', 2, { name: 'Gaia' }, 'us-west-2')];
+    for (const e of history) await events.append(e);
+    await build(history[0]);
+    expect(readModel.items.get(DEST)).toMatchObject({ name: 'Gaia', status: 'pending', eventCount: 2 });
+  });
+
+  it('folds the delivered events in even when this replica has not got them yet', async () => {
+    const { readModel, build } = builder();
+    await build(proposed('p', 1, { location: PORTO }), answered('a', 2, 'p', PORTO));
+    expect(readModel.items.get(DEST)).toMatchObject({ status: 'locationValidated', eventCount: 2 });
+  });
+
+  it('delivering every event again writes nothing', async () => {
+    const { events, readModel, build } = builder();
+    const history = [proposed('p', 1, { location: PORTO }), answered('a', 2, 'p', PORTO), updated('u', 3, { description: 'd' })];
+    for (const e of history) await events.append(e);
+    await build(...history);
+    const before = structuredClone(readModel.items.get(DEST));
+    const writes = readModel.writes;
+    await build(...history);
+    await build(history[0], history[0]);
+    expect(readModel.writes).toBe(writes);
+    expect(readModel.items.get(DEST)).toEqual(before);
+    expect(before).toEqual(project(history));
+  });
+
+  it('on a failure reports the first record of that destination, so it is rebuilt on redelivery', async () => {
+    const { events, build } = builder();
+    events.failNext = new Error('timeout');
+    expect((await build(proposed('p', 1))).batchItemFailures).toHaveLength(1);
+  });
+});
