@@ -1,3 +1,4 @@
+import { canonicalIntrinsics } from '../../service-definition/intrinsics.js';
 import { PluginConfigError } from '../errors.js';
 import { addCdn } from './cdnDistribution.js';
 import type { CfTemplate } from './cfTemplate.js';
@@ -40,6 +41,8 @@ export function applyMeridian(template: CfTemplate, custom: Record<string, unkno
   if (home === undefined || !scope.regions.includes(scope.region)) {
     throw new PluginConfigError('--region', `${scope.region} is not a configured region (config/ has ${scope.regions.join(', ') || 'none'}); add config/${scope.region}.yml or deploy to one of them`);
   }
+  // `Fn::GetAtt: X.Attr` (the YAML short form's text) is not valid in a JSON template: the list form is.
+  for (const key of Object.keys(template)) template[key] = canonicalIntrinsics(template[key]);
   const config = readPluginConfig(custom, scope);
   const globals = globalTableIds(template, config.autoscaling);
   const isHome = scope.region === home;
