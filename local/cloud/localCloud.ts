@@ -11,6 +11,9 @@ import { startObjectStore, type ObjectStore } from '../object-store/index.js';
 import { close, listen, sendJson } from '../http/server.js';
 import { openSqlite, type Sqlite } from '../storage/sqlite.js';
 import { RegionProcess, type RegionState } from './regionProcess.js';
+import { loadService } from '../../orchestrator/service-definition/index.js';
+import { deployOrder } from '../../orchestrator/serviceCatalog.js';
+import type { RegionStatusReport } from '../region/hostMessages.js';
 
 export interface CloudStatus {
   ready: boolean;
@@ -24,12 +27,28 @@ export interface CloudStatus {
     endpoints: Record<string, string>;
     pid: number | null;
     lastExit?: { code: number | null; signal: string | null; at: string };
+    /** What the region reports deployed (absent while it is down). */
+    deployed?: RegionStatusReport;
   }[];
   replication: ReplicationStatus;
 }
 
+export interface DeployRequest {
+  region: string;
+  /** Service directories (each with a serverless.yml); deployed in import order, removed in reverse. */
+  serviceDirs: string[];
+  stage: string;
+}
+
+export interface StartOptions {
+  /** Deployed into every region before the cloud reports ready (`npm start`). */
+  deploy?: { serviceDirs: string[]; stage: string };
+}
+
 export interface LocalCloud {
-  status(): CloudStatus;
+  status(): Promise<CloudStatus>;
+  deploy(req: DeployRequest, progress: (line: string) => void): Promise<string[]>;
+  remove(req: DeployRequest, progress: (line: string) => void): Promise<string[]>;
   outage(region: string): Promise<void>;
   recover(region: string): Promise<void>;
   /** Simulates a crash of a region: kill -9 of its process. */
@@ -49,7 +68,7 @@ export const cloudFile = (config: MeridianConfig) => join(config.stateDir, 'clou
  * servers), global-table replication between them, and the front door with the control API
  * (`/_meridian/*`). State lives in config.stateDir and survives restarts.
  */
-export async function startLocalCloud(config: MeridianConfig, log: (line: string) => void): Promise<LocalCloud> {
+export async function startLocalCloud(config: MeridianConfig, log: (line: string) => void, options: StartOptions = {}): Promise<LocalCloud> {
   mkdirSync(config.stateDir, { recursive: true });
   const startedAt = new Date().toISOString();
   let ready = false;
@@ -64,6 +83,25 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     (r) => {
       log(`[${r.region}] crashed (${r.lastExit?.signal ?? `exit ${r.lastExit?.code}`}); \`meridian recover ${r.region}\` brings it back`);
       replicator.setAvailable(r.region, false);
+    },
+    {
+      registerGlobalTable: async (def) => {
+        const parsed = parseGlobalTableDefinition(def);
+        if (typeof parsed === 'string') throw new Error(parsed);
+        await replicator.register(parsed);
+        return null;
+      },
+      releaseGlobalTable: async (args, _progress) => {
+        const { tableName } = args as { tableName: string };
+        // The replica set is shared: replication ends only when no region deploys the table any more.
+        for (const other of regions) {
+          if (other.region === rc.region) continue;
+          if (other.state !== 'up') return false; // cannot ask a region in outage: keep replicating
+          if ((await other.call('holdsGlobalTable', { tableName })) === true) return false;
+        }
+        replicator.unregister(tableName);
+        return true;
+      },
     },
   ));
   const byRegion = new Map(regions.map((r) => [r.region, r]));
@@ -81,23 +119,55 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     return r;
   };
 
+  /** Services of a request, loaded for the region, in the order CloudFormation would need them. */
+  const ordered = (req: DeployRequest) => deployOrder(req.serviceDirs.map((dir) => loadService(dir, { stage: req.stage, region: req.region, configDir: config.configDir })));
+
+  const report = async (r: RegionProcess): Promise<RegionStatusReport | undefined> => {
+    if (r.state !== 'up') return undefined;
+    const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 2_000));
+    return Promise.race([r.call('status', null).then((v) => v as RegionStatusReport).catch(() => undefined), timeout]);
+  };
+
   let recoveryObjects: ObjectStore | undefined;
   const cloud: LocalCloud = {
-    status: () => ({
+    status: async () => ({
       ready,
       pid: process.pid,
       startedAt,
       frontDoor: `http://127.0.0.1:${config.frontDoor.port}`,
       recovery: { account: config.recovery.account, objects: recoveryObjects?.url ?? '' },
-      regions: regions.map((r) => ({
-        region: r.region,
-        state: r.state,
-        endpoints: { ...(r.endpoints ?? {}) },
-        pid: r.pid ?? null,
-        ...(r.lastExit ? { lastExit: r.lastExit } : {}),
+      regions: await Promise.all(regions.map(async (r) => {
+        const deployed = await report(r);
+        return {
+          region: r.region,
+          state: r.state,
+          endpoints: { ...(r.endpoints ?? {}) },
+          pid: r.pid ?? null,
+          ...(r.lastExit ? { lastExit: r.lastExit } : {}),
+          ...(deployed ? { deployed } : {}),
+        };
       })),
       replication: replicator.status(),
     }),
+    async deploy(req, progress) {
+      const r = regionOf(req.region);
+      const done: string[] = [];
+      for (const def of ordered(req)) {
+        await r.call('deploy', { serviceDir: def.dir, stage: req.stage }, progress);
+        done.push(def.service);
+      }
+      return done;
+    },
+    async remove(req, progress) {
+      const r = regionOf(req.region);
+      const done: string[] = [];
+      for (const def of ordered(req).reverse()) {
+        const { removed } = (await r.call('remove', { service: def.service }, progress)) as { removed: boolean };
+        if (removed) done.push(def.service);
+        else progress(`${def.service} is not deployed in ${req.region}`);
+      }
+      return done;
+    },
     async outage(name) {
       const r = regionOf(name);
       replicator.setAvailable(name, false);
@@ -155,12 +225,46 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     });
     await Promise.all(regions.map((r) => r.start()));
     replicator.start();
+    if (options.deploy && options.deploy.serviceDirs.length) {
+      const { serviceDirs, stage } = options.deploy;
+      // One region after the other: a global table's replicas then exist before the second region looks.
+      for (const r of regions) await cloud.deploy({ region: r.region, serviceDirs, stage }, (line) => log(`[deploy] ${line}`));
+    }
     ready = true;
   } catch (e) {
     await cloud.stop();
     throw e;
   }
   return cloud;
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+  } catch (e) {
+    throw new HttpError(e instanceof BodyTooLargeError ? 413 : 400, e instanceof BodyTooLargeError ? e.message : 'body is not valid JSON');
+  }
+}
+
+function parseDeployRequest(body: unknown): DeployRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.region !== 'string') throw new HttpError(400, 'region must be a region name such as us-east-1');
+  if (!Array.isArray(b.serviceDirs) || !b.serviceDirs.every((d) => typeof d === 'string')) throw new HttpError(400, 'serviceDirs must be a list of service directories');
+  if (typeof b.stage !== 'string' || !/^[a-zA-Z0-9-]+$/.test(b.stage)) throw new HttpError(400, 'stage must contain only letters, digits and -');
+  return { region: b.region, serviceDirs: b.serviceDirs as string[], stage: b.stage };
+}
+
+/** Long work answers as NDJSON: progress lines while it runs, then `done` or `error` (the status is already sent). */
+async function streamProgress(res: ServerResponse, work: (progress: (line: string) => void) => Promise<string[]>): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  const line = (o: unknown) => res.write(`${JSON.stringify(o)}\n`);
+  try {
+    const services = await work((text) => line({ type: 'progress', line: text }));
+    line({ type: 'done', services });
+  } catch (e) {
+    line({ type: 'error', message: (e as Error).message });
+  }
+  res.end();
 }
 
 class HttpError extends Error {
@@ -173,22 +277,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, cloud: LocalClo
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const control = /^\/_meridian\/(outage|recover|crash)\/([a-z0-9-]+)$/.exec(path);
   if (req.method === 'GET' && path === '/_meridian/status') {
-    const status = cloud.status();
+    const status = await cloud.status();
     return sendJson(res, status.ready ? 200 : 503, status, { 'cache-control': 'no-store' });
   }
   if (req.method === 'POST' && control) {
     const [, action, region] = control as unknown as [string, 'outage' | 'recover' | 'crash', string];
     if (action === 'crash') cloud.crash(region);
     else await cloud[action](region);
-    return sendJson(res, 200, cloud.status());
+    return sendJson(res, 200, await cloud.status());
+  }
+  if (req.method === 'POST' && (path === '/_meridian/deploy' || path === '/_meridian/remove')) {
+    const request = parseDeployRequest(await jsonBody(req));
+    return streamProgress(res, (progress) => (path === '/_meridian/deploy' ? cloud.deploy(request, progress) : cloud.remove(request, progress)));
   }
   if (req.method === 'POST' && path === '/_meridian/global-tables') {
-    let body: unknown;
-    try {
-      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
-    } catch (e) {
-      throw new HttpError(e instanceof BodyTooLargeError ? 413 : 400, e instanceof BodyTooLargeError ? e.message : 'body is not valid JSON');
-    }
+    const body = await jsonBody(req);
     const parsed = parseGlobalTableDefinition(body);
     if (typeof parsed === 'string') throw new HttpError(400, parsed);
     await cloud.registerGlobalTable(parsed);

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RegionConfig } from '../../regions/config.js';
 import type { HostMessage, RegionEndpoints } from '../region/hostMessages.js';
+import { IpcRpc, isRpcMessage, type RpcHandler } from '../region/ipcRpc.js';
 
 export type RegionState = 'starting' | 'up' | 'stopping' | 'outage' | 'crashed';
 
@@ -17,14 +18,25 @@ export class RegionProcess {
   state: RegionState = 'outage';
   endpoints: RegionEndpoints | undefined;
   lastExit: { code: number | null; signal: string | null; at: string } | undefined;
+  /** Services deployed in the region, as it reported when it came up. */
+  services: string[] = [];
   private child: ChildProcess | undefined;
+  private rpc: IpcRpc | undefined;
 
   constructor(
     readonly config: RegionConfig,
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: (line: string) => void,
     private readonly onCrash: (region: RegionProcess) => void,
+    /** What the region may ask of the supervisor (replicating its global tables). */
+    private readonly handlers: Record<string, RpcHandler> = {},
   ) {}
+
+  /** Asks the running region to do something (deploy, remove, status); rejects when it is not up. */
+  call(op: string, args: unknown, progress?: (line: string) => void): Promise<unknown> {
+    if (this.state !== 'up' || !this.rpc) return Promise.reject(new Error(`${this.region} is ${this.state}; \`meridian recover ${this.region}\` brings it back`));
+    return this.rpc.call(op, args, progress);
+  }
 
   get region(): string {
     return this.config.region;
@@ -43,6 +55,14 @@ export class RegionProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
+    const rpc = new IpcRpc((m) => {
+      if (!child.connected) throw new Error(`${this.region} is not running`);
+      child.send(m);
+    }, this.handlers);
+    this.rpc = rpc;
+    child.on('message', (m: unknown) => {
+      if (isRpcMessage(m)) rpc.receive(m);
+    });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
       let rest = '';
@@ -58,6 +78,7 @@ export class RegionProcess {
         if (m.type === 'ready') {
           clearTimeout(timer);
           this.endpoints = m.endpoints;
+          this.services = m.services;
           this.state = 'up';
           resolve();
         } else if (m.type === 'failed') {
@@ -72,6 +93,7 @@ export class RegionProcess {
     });
     child.once('exit', (code, signal) => {
       this.child = undefined;
+      rpc.failAll(`${this.region} stopped (code ${code}, signal ${signal})`);
       this.lastExit = { code, signal, at: new Date().toISOString() };
       if (this.state === 'up' || this.state === 'starting') {
         this.state = 'crashed';

@@ -8,7 +8,14 @@ export interface RegionEndpoints {
   search: string;
 }
 
-/** What a region host tells the supervisor over the IPC channel. */
+/** What a region host tells the supervisor over the IPC channel (requests and replies go through ipcRpc). */
 export type HostMessage =
-  | { type: 'ready'; endpoints: RegionEndpoints }
+  | { type: 'ready'; endpoints: RegionEndpoints; services: string[] }
   | { type: 'failed'; error: string };
+
+/** A region's answer to `status`: what is deployed in it and what keeps failing there. */
+export interface RegionStatusReport {
+  services: { service: string; stage: string; deployedAt: string; functions: string[]; routes: string[] }[];
+  functionFaults: number;
+  topicFaults: number;
+}

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import type { RegionConfig } from '../../regions/config.js';
+import type { MeridianConfig, RegionConfig } from '../../regions/config.js';
+import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import { LocalDeployer, recordsDirFor } from '../deploy/localDeployer.js';
+import { regionClients } from '../deploy/regionClients.js';
 import { localCredentials } from '../credentials.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb/dynamoDbLocal.js';
 import { startEventStream, type EventStreamServer } from '../event-stream/index.js';
@@ -8,6 +11,7 @@ import { close, listen } from '../http/server.js';
 import { startObjectStore, type ObjectStore } from '../object-store/index.js';
 import { startSearchEngine, type SearchEngine } from '../search-engine/index.js';
 import { startTopics, type Topics } from '../topics/index.js';
+import { ApiRoutes } from './apiRoutes.js';
 import type { RegionEndpoints } from './hostMessages.js';
 import { createRegionApi } from './regionApi.js';
 
@@ -20,8 +24,21 @@ export interface RegionServices {
   topics: Topics;
   search: SearchEngine;
   functions: FunctionRuntime;
+  routes: ApiRoutes;
+  deployer: LocalDeployer;
   close(): Promise<void>;
 }
+
+/** What only the supervisor can do for a region: replicate a table to the other regions. */
+export interface GlobalTableHooks {
+  registerGlobalTable(def: GlobalTableDefinition): Promise<void>;
+  releaseGlobalTable(tableName: string): Promise<boolean>;
+}
+
+const noReplicator: GlobalTableHooks = {
+  registerGlobalTable: (def) => Promise.reject(new Error(`${def.tableName} is global, and only the local cloud's supervisor replicates tables: deploy through \`meridian dp\``)),
+  releaseGlobalTable: async () => true,
+};
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
@@ -31,7 +48,30 @@ export function functionNameFromArn(arn: string): string {
   return m ? m[1]! : arn;
 }
 
-export async function startRegionServices(rc: RegionConfig, stateDir: string, log: (line: string) => void): Promise<RegionServices> {
+/** The MERIDIAN_* variables every function of the region sees, over whatever serverless.yml set for them. */
+export function meridianEnvironment(config: MeridianConfig, rc: RegionConfig): Record<string, string> {
+  const endpoints = Object.fromEntries(config.regions.map((r) => [r.region, {
+    s3: url(r.local.ports.objects),
+    dynamodb: url(r.local.ports.dynamodb),
+    kinesis: url(r.local.ports.streams),
+    sns: url(r.local.ports.topics),
+    search: url(r.local.ports.search),
+  }]));
+  return {
+    MERIDIAN_SEARCH_ENGINE: 'local',
+    MERIDIAN_SEARCH_ENDPOINT: url(rc.local.ports.search),
+    MERIDIAN_FRONT_DOOR_URL: url(config.frontDoor.port),
+    MERIDIAN_REGION_ENDPOINTS: JSON.stringify(endpoints),
+  };
+}
+
+export async function startRegionServices(
+  config: MeridianConfig,
+  rc: RegionConfig,
+  log: (line: string) => void,
+  hooks: GlobalTableHooks = noReplicator,
+): Promise<RegionServices> {
+  const { stateDir } = config;
   const dir = join(stateDir, 'regions', rc.region);
   const { ports } = rc.local;
   const started: { close(): Promise<void> }[] = [];
@@ -56,6 +96,7 @@ export async function startRegionServices(rc: RegionConfig, stateDir: string, lo
         AWS_ENDPOINT_URL_KINESIS: url(ports.streams),
         AWS_ENDPOINT_URL_SNS: url(ports.topics),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...meridianEnvironment(config, rc),
       },
     });
     started.push(functions);
@@ -89,7 +130,32 @@ export async function startRegionServices(rc: RegionConfig, stateDir: string, lo
     const search = await startSearchEngine({ port: ports.search, dataDir: join(dir, 'search') });
     started.push(search);
 
-    const api = createRegionApi(rc.region);
+    const routes = new ApiRoutes();
+    const clients = regionClients(rc);
+    started.push({ close: async () => clients.destroy() });
+    const deployer = new LocalDeployer({
+      config,
+      region: rc,
+      clients,
+      functions,
+      routes,
+      recordsDir: recordsDirFor(stateDir, rc.region),
+      regionEnvironment: meridianEnvironment(config, rc),
+      registerGlobalTable: (def) => hooks.registerGlobalTable(def),
+      releaseGlobalTable: (name) => hooks.releaseGlobalTable(name),
+      log,
+    });
+    // Functions, mappings and routes live in memory: bring back what was deployed before a restart.
+    await deployer.restore();
+
+    const api = createRegionApi({
+      region: rc.region,
+      accountId: rc.accountId,
+      stage: 'local',
+      routes,
+      invoke: (name, event) => functions.invoke(name, event),
+      log,
+    });
     await listen(api, ports.api);
     started.push({ close: () => close(api) });
 
@@ -108,6 +174,8 @@ export async function startRegionServices(rc: RegionConfig, stateDir: string, lo
       topics,
       search,
       functions,
+      routes,
+      deployer,
       close: closeAll,
     };
   } catch (e) {

@@ -5,6 +5,11 @@ export class CloudNotRunningError extends Error {
   override name = 'CloudNotRunningError';
 }
 
+/** The cloud refused or failed an operation; its message is for the user as it stands. */
+export class CloudOperationError extends Error {
+  override name = 'CloudOperationError';
+}
+
 /** Talks to a running local cloud through its front door's control API (/_meridian/*). */
 export class ControlClient {
   readonly base: string;
@@ -39,5 +44,36 @@ export class ControlClient {
     const answer = (await res.json().catch(() => ({}))) as { message?: string };
     if (!res.ok) throw new Error(answer.message ?? `${path} answered ${res.status}`);
     return answer;
+  }
+
+  /**
+   * Long work (deploy, remove) answers NDJSON: progress lines, then `done` or `error`. Resolves the
+   * `done` line; rejects with the error's message.
+   */
+  async stream(path: string, body: unknown, onProgress: (line: string) => void): Promise<{ services: string[] }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    } catch {
+      throw new CloudNotRunningError(`the local cloud is not running on ${this.base}: start it with \`npm start\``);
+    }
+    if (!res.ok || !res.body) {
+      const answer = (await res.json().catch(() => ({}))) as { message?: string };
+      throw new Error(answer.message ?? `${path} answered ${res.status}`);
+    }
+    let rest = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body) {
+      const lines = (rest + decoder.decode(chunk as Uint8Array, { stream: true })).split('\n');
+      rest = lines.pop() ?? '';
+      for (const text of lines) {
+        if (!text.trim()) continue;
+        const m = JSON.parse(text) as { type: 'progress'; line: string } | { type: 'done'; services: string[] } | { type: 'error'; message: string };
+        if (m.type === 'progress') onProgress(m.line);
+        else if (m.type === 'done') return { services: m.services };
+        else throw new CloudOperationError(m.message);
+      }
+    }
+    throw new Error(`${path}: the local cloud closed the connection before finishing (see its log)`);
   }
 }

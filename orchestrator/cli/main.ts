@@ -1,12 +1,19 @@
 import { loadConfig, ConfigError, type MeridianConfig } from '../../regions/config.js';
 import { startLocalCloud } from '../../local/cloud/localCloud.js';
-import { CloudNotRunningError, ControlClient } from './controlClient.js';
+import { CloudNotRunningError, CloudOperationError, ControlClient } from './controlClient.js';
 import { formatStatus } from './statusReport.js';
 import { startInBackground, stopCloud } from './background.js';
+import { serviceDirs } from '../serviceCatalog.js';
+import { LOCAL_STAGE } from '../../local/deploy/localDeployer.js';
+import { parseDeployArgs, UsageError } from './deployArgs.js';
 
 const USAGE = `usage: meridian <command>
-  start                 run the local cloud in the foreground (Ctrl-C stops it)
-  up                    start the local cloud in the background (if it is not running)
+  start                 run the local cloud in the foreground, every service deployed (Ctrl-C stops it)
+  up                    the same in the background (if it is not running)
+  dp <region> [service dirs] [--stage NAME] [--target local|aws]
+                        deploy every service (or those given) into a region; local by default
+  rm <region> [service dirs] [--stage NAME] [--target local|aws]
+                        remove them (what is marked Retain stays)
   down                  stop the local cloud
   status [--json]       regions, health, replication lag
   outage <region>       take a region down: its endpoints refuse, its processing and inbound replication stop
@@ -27,6 +34,21 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const status = await startInBackground(config, control, (line) => console.log(line));
       console.log(formatStatus(status));
+      return 0;
+    }
+    case 'dp':
+    case 'rm': {
+      const req = parseDeployArgs(command, args, config);
+      if (req.target === 'aws') throw new UsageError('the AWS target is not wired into this command yet');
+      await startInBackground(config, control, (line) => console.log(line));
+      const began = Date.now();
+      const { services } = await control.stream(command === 'dp' ? '/_meridian/deploy' : '/_meridian/remove', {
+        region: req.region,
+        serviceDirs: req.serviceDirs,
+        stage: req.stage,
+      }, (line) => console.log(line));
+      const verb = command === 'dp' ? 'deployed' : 'removed';
+      console.log(`${verb} ${services.length ? services.join(', ') : 'nothing'} ${command === 'dp' ? 'into' : 'from'} ${req.region} (local, stage ${req.stage}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
       return 0;
     }
     case 'down':
@@ -58,21 +80,20 @@ async function start(config: MeridianConfig, control: ControlClient): Promise<nu
     return 1;
   }
   const began = Date.now();
-  const cloud = await startLocalCloud(config, (line) => console.log(line));
+  const cloud = await startLocalCloud(config, (line) => console.log(line), { deploy: { serviceDirs: serviceDirs(), stage: LOCAL_STAGE } });
   const onSignal = () => void cloud.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  console.log(`\n${formatStatus(cloud.status())}\n\nready in ${((Date.now() - began) / 1000).toFixed(1)} s — Ctrl-C stops everything`);
+  console.log(`\n${formatStatus(await cloud.status())}\n\nready in ${((Date.now() - began) / 1000).toFixed(1)} s — Ctrl-C stops everything`);
   await cloud.stopped;
   return 0;
 }
 
-class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    const known = e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof UsageError;
+    const known = e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof CloudOperationError || e instanceof UsageError;
     console.error(known ? `meridian: ${e.message}` : e.stack ?? e.message);
     process.exit(known ? 2 : 1);
   },

@@ -16,6 +16,13 @@ export function formatStatus(s: CloudStatus): string {
       lines.push(`${''.padEnd(12)} ${name.padEnd(9)}${r.endpoints[name] ?? '-'}`);
     }
     lines.push(`${''.padEnd(12)} replication in: ${rep?.pending ?? 0} waiting, ${lag}`);
+    if (r.deployed) {
+      const services = r.deployed.services.map((d) => `${d.service} (${d.stage}, ${d.functions.length} functions, ${d.routes.length} routes)`);
+      lines.push(`${''.padEnd(12)} services: ${services.join(', ') || 'none deployed'}`);
+      if (r.deployed.functionFaults || r.deployed.topicFaults) {
+        lines.push(`${''.padEnd(12)} faults: ${r.deployed.functionFaults} stream records, ${r.deployed.topicFaults} topic deliveries kept failing`);
+      }
+    }
   }
   lines.push('', `global tables: ${s.replication.tables.map((t) => `${t.tableName} (${t.mode})`).join(', ') || 'none'}`);
   return lines.join('\n');

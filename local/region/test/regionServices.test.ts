@@ -6,7 +6,7 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegionConfig } from '../../../regions/config.js';
+import type { MeridianConfig, RegionConfig } from '../../../regions/config.js';
 import { localCredentials } from '../../credentials.js';
 import { freePort } from '../../http/freePort.js';
 import { until } from '../../test/support/regionClients.js';
@@ -24,7 +24,11 @@ beforeAll(async () => {
     region: 'us-west-2', next: 'us-east-1', accountId: '111111111111', latencyRank: 1,
     names: { searchBucket: 's', siteBucket: 'h' }, search: { engine: 'local' }, globalTables: { mode: 'current' }, local: { ports },
   };
-  region = await startRegionServices(rc, dir, () => {});
+  const config: MeridianConfig = {
+    regions: [rc], frontDoor: { port: await freePort() }, stateDir: dir, configDir: dir,
+    recovery: { account: 'recovery', accountId: '222222222222', region: 'us-west-1', ports: { objects: await freePort() } },
+  };
+  region = await startRegionServices(config, rc, () => {});
 });
 
 afterAll(async () => {

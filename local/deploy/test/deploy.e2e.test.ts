@@ -1,0 +1,124 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeridianConfig } from '../../../regions/config.js';
+import type { CloudStatus } from '../../cloud/localCloud.js';
+import { cloudStatus, meridian } from '../../test/support/cloudProcess.js';
+import { dynamoClients, getItem, until } from '../../test/support/regionClients.js';
+import { ensureCloud } from '../../test/support/testCloud.js';
+
+// The probe fixture goes through every kind of thing the local target deploys: a global table, an
+// origin-filtered stream trigger, Kinesis, a versioned bucket notifying a topic, functions, routes.
+const PROBE = fileURLToPath(new URL('./fixtures/probe', import.meta.url));
+
+let config: MeridianConfig;
+const api = (region: string) => `http://127.0.0.1:${config.regions.find((r) => r.region === region)!.local.ports.api}`;
+const post = (base: string, path: string, body: unknown) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const seen = async (region: string) => {
+  const { Items } = await dynamoClients(config)[region]!.send(new ScanCommand({ TableName: `probe-local-seen-${region}` }));
+  return (Items ?? []).map((i) => i.key!.S!);
+};
+const deployed = (s: CloudStatus | undefined, region: string) => s?.regions.find((r) => r.region === region)?.deployed?.services.map((d) => d.service) ?? [];
+
+beforeAll(async () => {
+  config = await ensureCloud();
+  await meridian('dp', 'us-east-1', PROBE);
+  await meridian('dp', 'us-west-2', PROBE);
+}, 180_000);
+
+afterAll(async () => {
+  await meridian('rm', 'us-west-2', PROBE).catch(() => undefined);
+  await meridian('rm', 'us-east-1', PROBE).catch(() => undefined);
+});
+
+describe('deploying a serverless.yml into the local regions', () => {
+  it('serves its http events as API Gateway proxy events in every region and through the front door', async () => {
+    const res = await fetch(`http://127.0.0.1:${config.frontDoor.port}/probe/echo/a/b%20c?x=1&x=2`, { method: 'PUT', body: 'raw text' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-meridian-region')).toBe('us-east-1');
+    const echoed = (await res.json()) as Record<string, unknown>;
+    expect(echoed).toMatchObject({ method: 'PUT', path: '/probe/echo/a/b%20c', pathParameters: { proxy: 'a/b c' }, query: { x: '2' }, body: 'raw text' });
+    // serverless.yml's environment, resolved for the region it runs in
+    expect(echoed.greeting).toBe('hello from local in us-east-1');
+    const west = await fetch(`${api('us-west-2')}/probe/echo/z`);
+    expect(((await west.json()) as { greeting: string }).greeting).toBe('hello from local in us-west-2');
+  });
+
+  it('runs the whole flow in the region that took the write, and only there', async () => {
+    const id = `item-${Date.now()}`;
+    const res = await post(api('us-east-1'), '/probe/items', { id, text: 'written in the east' });
+    expect(res.status).toBe(202);
+    // table → trigger → Kinesis → archiver → bucket → notification → topic → watcher
+    await until('the east watcher to see the archived object', async () => ((await seen('us-east-1')).includes(`items/${id}.json`) ? true : undefined));
+    // the global table brought the item west, where the origin filter kept the trigger quiet
+    await until('the item in us-west-2', async () => ((await fetch(`${api('us-west-2')}/probe/items/${id}`)).status === 200 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await seen('us-west-2')).not.toContain(`items/${id}.json`);
+  });
+
+  it('deploys again idempotently: same resources, data kept, functions still answer', async () => {
+    const id = `kept-${Date.now()}`;
+    await post(api('us-west-2'), '/probe/items', { id, text: 'before the redeploy' });
+    const out = await meridian('dp', 'us-west-2', PROBE);
+    expect(out).toMatch(/deployed probe into us-west-2/);
+    const item = await (await fetch(`${api('us-west-2')}/probe/items/${id}`)).json();
+    expect(item).toMatchObject({ id, text: 'before the redeploy' });
+    expect(deployed(await cloudStatus(config), 'us-west-2')).toContain('probe');
+  });
+
+  it('brings functions, mappings and routes back after a region crashes and recovers', async () => {
+    await meridian('crash', 'us-west-2');
+    await until('us-west-2 to be down', async () => ((await cloudStatus(config))?.regions.find((r) => r.region === 'us-west-2')?.state === 'crashed' ? true : undefined));
+    await meridian('recover', 'us-west-2');
+    const id = `after-crash-${Date.now()}`;
+    expect((await post(api('us-west-2'), '/probe/items', { id, text: 'x' })).status).toBe(202);
+    await until('the west watcher after recovery', async () => ((await seen('us-west-2')).includes(`items/${id}.json`) ? true : undefined));
+  });
+
+  it('refuses a service it cannot run, saying why, and changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-bad-'));
+    try {
+      cpSync(PROBE, dir, { recursive: true });
+      // Same routes as the probe, under another service name: a clash.
+      const yml = join(dir, 'serverless.yml');
+      writeFileSync(yml, (await import('node:fs')).readFileSync(yml, 'utf8').replace('service: probe', 'service: probe-twin'));
+      await expect(meridian('dp', 'us-east-1', dir)).rejects.toThrow(/already served by service probe/);
+      mkdirSync(join(dir, 'imports'), { recursive: true });
+      writeFileSync(join(dir, 'imports', 'serverless.yml'), [
+        'service: importer',
+        'provider: { name: aws, runtime: nodejs22.x }',
+        'functions:',
+        '  f:',
+        '    handler: ../src/api.handler',
+        '    environment:',
+        '      MISSING: !ImportValue nobody-exports-this',
+      ].join('\n'));
+      await expect(meridian('dp', 'us-east-1', join(dir, 'imports'))).rejects.toThrow(/nobody-exports-this: no service deployed in us-east-1 exports it/);
+      expect(deployed(await cloudStatus(config), 'us-east-1')).not.toContain('probe-twin');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes a service from one region; the shared global table and Retain resources stay', async () => {
+    await meridian('rm', 'us-west-2', PROBE);
+    expect((await fetch(`${api('us-west-2')}/probe/echo/x`)).status).toBe(404);
+    expect(deployed(await cloudStatus(config), 'us-west-2')).not.toContain('probe');
+    const db = dynamoClients(config)['us-west-2']!;
+    // us-east-1 still deploys the global table: its replica stays and keeps replicating
+    const id = `still-global-${Date.now()}`;
+    await post(api('us-east-1'), '/probe/items', { id, text: 'after the west removal' });
+    await until('replication to continue', () => getItem(db, 'probe-local-items', { id: { S: id } }));
+    // DeletionPolicy: Retain
+    expect(Array.isArray(await seen('us-west-2'))).toBe(true);
+
+    await meridian('rm', 'us-east-1', PROBE);
+    const status = await cloudStatus(config);
+    expect(status?.replication.tables.map((t) => t.tableName)).not.toContain('probe-local-items');
+    await expect(getItem(dynamoClients(config)['us-east-1']!, 'probe-local-items', { id: { S: id } })).rejects.toThrow(/non-existent table|not found/i);
+  });
+});

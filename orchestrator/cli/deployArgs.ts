@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MeridianConfig } from '../../regions/config.js';
+import { LOCAL_STAGE } from '../../local/deploy/localDeployer.js';
+import { serviceDirs } from '../serviceCatalog.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface DeployArgs {
+  region: string;
+  target: 'local' | 'aws';
+  stage: string;
+  serviceDirs: string[];
+}
+
+/** `dp|rm <region> [service dirs] [--stage NAME] [--target local|aws]`; the stage is required on AWS. */
+export function parseDeployArgs(command: string, args: string[], config: MeridianConfig): DeployArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--(stage|target|region)(?:=(.*))?$/.exec(a);
+    if (m) {
+      const value = m[2] ?? args[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
+      flags[m[1]!] = value;
+    } else if (a.startsWith('-')) {
+      throw new UsageError(`unknown option ${a}; meridian ${command} <region> [service dirs] [--stage NAME] [--target local|aws]`);
+    } else positional.push(a);
+  }
+  const region = flags.region ?? positional.shift();
+  const regions = config.regions.map((r) => r.region);
+  if (!region || !regions.includes(region)) {
+    throw new UsageError(`meridian ${command}: which region? ${region ? `"${region}" is not configured; ` : ''}configured: ${regions.join(', ')}`);
+  }
+  const target = flags.target ?? 'local';
+  if (target !== 'local' && target !== 'aws') throw new UsageError(`--target must be local or aws, not "${target}"`);
+  if (target === 'aws' && !flags.stage) throw new UsageError(`--target aws needs --stage NAME (for example --stage prod): it names every stack and resource`);
+  const stage = flags.stage ?? LOCAL_STAGE;
+  if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new UsageError(`--stage "${stage}" must contain only letters, digits and -`);
+  const dirs = positional.length ? positional.map((p) => resolve(p)) : serviceDirs();
+  for (const d of dirs) {
+    if (!existsSync(join(d, 'serverless.yml')) && !existsSync(join(d, 'serverless.yaml'))) throw new UsageError(`${d} has no serverless.yml`);
+  }
+  return { region, target, stage, serviceDirs: dirs };
+}

@@ -1,0 +1,67 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../regions/config.js';
+import { isIntrinsic, type ServiceDefinition } from './service-definition/index.js';
+
+/** Every service of the repository: `services/<name>/serverless.yml`, by name. */
+export function serviceDirs(root: string = repoRoot): string[] {
+  const dir = join(root, 'services');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && (existsSync(join(dir, e.name, 'serverless.yml')) || existsSync(join(dir, e.name, 'serverless.yaml'))))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/**
+ * Services in the order a region must deploy them: one that imports another's export (Fn::ImportValue)
+ * comes after it, as CloudFormation requires. Removing goes in the reverse order.
+ */
+export function deployOrder<T extends ServiceDefinition>(defs: T[]): T[] {
+  const exporter = new Map<string, T>();
+  for (const d of defs) for (const name of exportNames(d)) exporter.set(name, d);
+  const out: T[] = [];
+  const state = new Map<T, 'visiting' | 'done'>();
+  const visit = (d: T, path: string[]) => {
+    if (state.get(d) === 'done') return;
+    if (state.get(d) === 'visiting') throw new Error(`services import each other's exports in a cycle: ${[...path, d.service].join(' → ')}`);
+    state.set(d, 'visiting');
+    for (const name of importNames(d)) {
+      const from = exporter.get(name);
+      if (from && from !== d) visit(from, [...path, d.service]);
+    }
+    state.set(d, 'done');
+    out.push(d);
+  };
+  for (const d of [...defs].sort((a, b) => a.service.localeCompare(b.service))) visit(d, []);
+  return out;
+}
+
+export function exportNames(def: ServiceDefinition): string[] {
+  return Object.values(def.outputs).flatMap((o) => {
+    const name = (o as { Export?: { Name?: unknown } } | null)?.Export?.Name;
+    return typeof name === 'string' ? [name] : [];
+  });
+}
+
+/** Names passed to Fn::ImportValue anywhere in the service, where they are plain strings (or a Sub without references). */
+export function importNames(def: ServiceDefinition): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v === null || typeof v !== 'object') return;
+    if (isIntrinsic(v) && 'Fn::ImportValue' in v) {
+      const arg = (v as { 'Fn::ImportValue': unknown })['Fn::ImportValue'];
+      const sub = isIntrinsic(arg) && 'Fn::Sub' in arg ? (arg as { 'Fn::Sub': unknown })['Fn::Sub'] : undefined;
+      if (typeof arg === 'string') found.add(arg);
+      else if (typeof sub === 'string' && !sub.includes('${')) found.add(sub);
+      return;
+    }
+    Object.values(v).forEach(walk);
+  };
+  walk(def.functions);
+  walk(def.resources);
+  walk(def.provider);
+  walk(def.outputs);
+  return [...found];
+}
