@@ -3,12 +3,26 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { ConfigError, loadConfig } from './regions/config.js';
 
 // The suite runs its own local cloud beside any developer's (and any other run's): other ports, its own
 // state. Always set, never inherited: teardown deletes this state dir, which must never be a user's.
-process.env.MERIDIAN_PORT_OFFSET = String(1000 + 100 * randomInt(0, 200));
+process.env.MERIDIAN_PORT_OFFSET = String(portOffset());
 process.env.MERIDIAN_STATE_DIR = mkdtempSync(join(tmpdir(), 'meridian-test-'));
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** A random offset whose ports are all usable: fetch refuses some ports outright (6000, for one). */
+function portOffset(): number {
+  for (;;) {
+    const offset = 1000 + 100 * randomInt(0, 200);
+    try {
+      loadConfig({ portOffset: offset });
+      return offset;
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+    }
+  }
+}
 
 export default defineConfig({
   test: {

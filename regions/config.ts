@@ -160,11 +160,20 @@ function checkRing(regions: RegionConfig[]): void {
   }
 }
 
+/**
+ * Ports the Fetch standard blocks: Node's fetch (and every browser) refuses them with "bad port", so an
+ * endpoint there would be unreachable from the SDKs' and tests' fetch calls. Non-privileged ones only.
+ */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 function checkPortsUnique(config: MeridianConfig): void {
   const owners = new Map<number, string>();
   const claim = (p: number, who: string) => {
     const other = owners.get(p);
     if (other) throw new ConfigError(`port ${p} is used by both ${other} and ${who}`);
+    if (FETCH_BLOCKED_PORTS.has(p)) throw new ConfigError(`port ${p} (${who}) is one that fetch refuses to connect to ("bad port"); choose another port or MERIDIAN_PORT_OFFSET`);
     owners.set(p, who);
   };
   claim(config.frontDoor.port, 'the front door');
