@@ -42,6 +42,9 @@ const noReplicator: GlobalTableHooks = {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
+/** 0.5, 1, 2, 4, then every 5 s: 725 attempts last about an hour. */
+const TOPIC_RETRY = { maxAttempts: 725, baseDelayMs: 500, maxDelayMs: 5_000 };
+
 /** `arn:aws:lambda:<region>:<account>:function:<name>` → name (topics deliver to functions by ARN). */
 export function functionNameFromArn(arn: string): string {
   const m = /^arn:aws:lambda:[^:]+:\d+:function:([^:]+)/.exec(arn);
@@ -109,6 +112,9 @@ export async function startRegionServices(
       deliver: async (functionArn, event) => {
         await functions.invoke(functionNameFromArn(functionArn), event);
       },
+      // A handler that cannot reach another region (an outage) gets the message again when it is back:
+      // back-off capped at 5 s, for about an hour, durably; only then is it a fault.
+      retry: TOPIC_RETRY,
     });
     started.push(topics);
 

@@ -46,3 +46,12 @@ export function parseDeployArgs(command: string, args: string[], config: Meridia
   }
   return { region, target, stage, serviceDirs: dirs };
 }
+
+/** `package --stage NAME`. */
+export function parsePackageArgs(args: string[]): { stage: string } {
+  const i = args.findIndex((a) => a === '--stage' || a.startsWith('--stage='));
+  const stage = i < 0 ? undefined : args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+  if (!stage) throw new UsageError('meridian package --stage NAME: the stage names every stack and resource (for example --stage prod)');
+  if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new UsageError(`--stage "${stage}" must contain only letters, digits and -`);
+  return { stage };
+}

@@ -1,11 +1,13 @@
 import { loadConfig, ConfigError, type MeridianConfig } from '../../regions/config.js';
+import { AwsTargetError } from '../aws/errors.js';
+import { ServiceDefinitionError } from '../service-definition/index.js';
 import { startLocalCloud } from '../../local/cloud/localCloud.js';
 import { CloudNotRunningError, CloudOperationError, ControlClient } from './controlClient.js';
 import { formatStatus } from './statusReport.js';
 import { startInBackground, stopCloud } from './background.js';
 import { serviceDirs } from '../serviceCatalog.js';
 import { LOCAL_STAGE } from '../../local/deploy/localDeployer.js';
-import { parseDeployArgs, UsageError } from './deployArgs.js';
+import { parseDeployArgs, parsePackageArgs, UsageError } from './deployArgs.js';
 
 const USAGE = `usage: meridian <command>
   start                 run the local cloud in the foreground, every service deployed (Ctrl-C stops it)
@@ -14,6 +16,7 @@ const USAGE = `usage: meridian <command>
                         deploy every service (or those given) into a region; local by default
   rm <region> [service dirs] [--stage NAME] [--target local|aws]
                         remove them (what is marked Retain stays)
+  package --stage NAME  CloudFormation for every service in every region (no credentials needed)
   down                  stop the local cloud
   status [--json]       regions, health, replication lag
   outage <region>       take a region down: its endpoints refuse, its processing and inbound replication stop
@@ -39,7 +42,13 @@ async function main(argv: string[]): Promise<number> {
     case 'dp':
     case 'rm': {
       const req = parseDeployArgs(command, args, config);
-      if (req.target === 'aws') throw new UsageError('the AWS target is not wired into this command yet');
+      if (req.target === 'aws') {
+        // Loaded only for AWS: the local path never pays for osls and esbuild.
+        const aws = await import('../aws/index.js');
+        const run = command === 'dp' ? aws.deployServices : aws.removeServices;
+        await run({ region: req.region, stage: req.stage, serviceDirs: req.serviceDirs, log: (line) => console.log(line) });
+        return 0;
+      }
       await startInBackground(config, control, (line) => console.log(line));
       const began = Date.now();
       const { services } = await control.stream(command === 'dp' ? '/_meridian/deploy' : '/_meridian/remove', {
@@ -49,6 +58,14 @@ async function main(argv: string[]): Promise<number> {
       }, (line) => console.log(line));
       const verb = command === 'dp' ? 'deployed' : 'removed';
       console.log(`${verb} ${services.length ? services.join(', ') : 'nothing'} ${command === 'dp' ? 'into' : 'from'} ${req.region} (local, stage ${req.stage}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+      return 0;
+    }
+    case 'package': {
+      const { stage } = parsePackageArgs(args);
+      const aws = await import('../aws/index.js');
+      const began = Date.now();
+      const result = await aws.packageServices({ stage, log: (line) => console.log(line) });
+      console.log(`packaged ${result.packages.length} service templates in ${((Date.now() - began) / 1000).toFixed(1)} s → ${result.outDir}`);
       return 0;
     }
     case 'down':
@@ -93,7 +110,7 @@ async function start(config: MeridianConfig, control: ControlClient): Promise<nu
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    const known = e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof CloudOperationError || e instanceof UsageError;
+    const known = e instanceof AwsTargetError || e instanceof ServiceDefinitionError || e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof CloudOperationError || e instanceof UsageError;
     console.error(known ? `meridian: ${e.message}` : e.stack ?? e.message);
     process.exit(known ? 2 : 1);
   },
