@@ -21,8 +21,12 @@ export interface PollerSettings {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
 }
 
-/** How long an idle shard waits before asking again: new records show up fast, and idle CPU stays low. */
+/**
+ * How long an idle shard waits before asking again: 50 ms after records, doubling while the shard stays
+ * quiet up to 200 ms. New records show up fast, and a region with dozens of mappings stays cheap idle.
+ */
 export const IDLE_POLL_MS = 50;
+const MAX_IDLE_POLL_MS = 200;
 /** How often the shard list is read again (new shards, a re-created stream); a closed shard triggers it at once. */
 const DISCOVERY_MS = 1000;
 const ERROR_BACKOFF_MS = 1000;
@@ -121,6 +125,7 @@ export class EventSourcePoller {
     let last = saved?.sequenceNumber ?? null;
     const startAt = saved?.startAt ?? 'TRIM_HORIZON';
     let iterator = await source.shardIterator(stream, shard.shardId, position(last, startAt), signal);
+    let quiet = 0;
     while (iterator !== undefined) {
       if (!this.deps.isDeployed()) {
         // A mapping may be added before its function: wait for the deployment rather than fail records.
@@ -144,8 +149,12 @@ export class EventSourcePoller {
         this.lastLogged = '';
       }
       iterator = page.nextIterator;
-      checkpoints.save(mappingId, stream.streamId, shard.shardId, { sequenceNumber: last, finished: iterator === undefined, startAt });
-      if (page.records.length === 0 && iterator !== undefined) await abortableSleep(IDLE_POLL_MS, signal);
+      // An empty page of an open shard changes no checkpoint: nothing to write.
+      if (page.records.length > 0 || iterator === undefined) {
+        checkpoints.save(mappingId, stream.streamId, shard.shardId, { sequenceNumber: last, finished: iterator === undefined, startAt });
+      }
+      if (page.records.length > 0) quiet = 0;
+      else if (iterator !== undefined) await abortableSleep(Math.min(MAX_IDLE_POLL_MS, IDLE_POLL_MS * 2 ** quiet++), signal);
     }
   }
 
