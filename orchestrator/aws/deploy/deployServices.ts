@@ -83,6 +83,7 @@ async function runInOrder(stacks: ServicePackage[], command: 'deploy' | 'remove'
         args: command === 'deploy' ? ['--package', pkg.dir] : [],
         ...(opts.configDir ? { env: { MERIDIAN_CONFIG_DIR: resolve(opts.configDir) } } : {}),
         onLine: (line) => log(`  ${pkg.service} | ${line.trim()}`),
+        onWait: () => log(`${step}: waiting for another osls run in ${pkg.serviceDir} to finish`),
       });
     } catch (e) {
       const rest = stacks.slice(i + 1).map((s) => s.service);

@@ -21,8 +21,6 @@ export interface PackageOptions {
   configDir?: string;
   /** osls processes at once; default: the machine's cores (at most 4). */
   concurrency?: number;
-  /** Each line osls prints, for deploys that stream it. */
-  onOslsLine?: (pkg: Pick<ServicePackage, 'service' | 'region'>, line: string) => void;
 }
 
 /** One service packaged for one region. */
@@ -96,7 +94,7 @@ export async function packageServices(opts: PackageOptions): Promise<PackageResu
       region: job.region,
       args: ['--package', job.dir],
       env,
-      onLine: (line) => opts.onOslsLine?.(job, line),
+      onWait: () => log(`[${job.region}] ${job.service}: waiting for another osls run in ${job.serviceDir} to finish`),
     });
     const template = join(job.dir, TEMPLATE_FILE);
     if (!existsSync(template)) throw new AwsTargetError(`osls packaged ${job.service} for ${job.region} but wrote no ${TEMPLATE_FILE} in ${job.dir}`);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { OslsRunError } from '../errors.js';
+import { withServiceDirLock } from './serviceDirLock.js';
 
 const OSLS_BIN = createRequire(import.meta.url).resolve('osls/bin/serverless.js');
 
@@ -16,6 +17,8 @@ export interface OslsRun {
   env?: Record<string, string>;
   /** Each non-empty line osls prints, as it prints it. */
   onLine?: (line: string) => void;
+  /** Called once if another osls run holds the service folder and this one waits for it. */
+  onWait?: () => void;
 }
 
 /**
@@ -40,6 +43,10 @@ export const OFFLINE_ENV: Record<string, string> = {
  * an OslsRunError carrying osls's explanation when it exits non-zero.
  */
 export function runOsls(run: OslsRun): Promise<string> {
+  return withServiceDirLock(run.serviceDir, () => run.onWait?.(), () => spawnOsls(run));
+}
+
+function spawnOsls(run: OslsRun): Promise<string> {
   const argv = [OSLS_BIN, run.command, '--stage', run.stage, '--region', run.region, ...(run.args ?? [])];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, argv, {

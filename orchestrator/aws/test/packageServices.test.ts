@@ -1,0 +1,217 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../regions/config.js';
+import { loadService } from '../../service-definition/index.js';
+import { discoverServiceDirs as discoverAll, packageServices, type PackageResult, type ServicePackage } from '../index.js';
+import type { CfTemplate } from '../template/cfTemplate.js';
+import { lintTemplate } from './support/cfnLint.js';
+import { readZip } from './support/readZip.js';
+import { fixtureService, policyStatements, readTemplate, resourcesOf } from './support/templates.js';
+
+/**
+ * Packages, with no AWS credentials, every service of the repository (whatever services/ holds today) and
+ * Meridian's two fixtures (the 2018 plugins' service, and one using every feature) for both regions, then
+ * checks the templates a user would deploy: valid CloudFormation, the front door, global tables, security.
+ */
+const STAGE = 'test';
+const FIXTURES = [fixtureService("global-things"), fixtureService("every-feature")];
+const discoverServiceDirs = () => (process.env.DEV_ONLY_FIXTURES ? [] : discoverAll());
+const HOME = 'us-east-1';
+const OTHER = 'us-west-2';
+
+let result: PackageResult;
+const templates = new Map<ServicePackage, CfTemplate>();
+const lines: string[] = [];
+
+function pkg(service: string, region: string): ServicePackage {
+  const found = result.packages.find((p) => p.service === service && p.region === region);
+  if (!found) throw new Error(`${service} was not packaged for ${region}`);
+  return found;
+}
+const template = (service: string, region: string) => templates.get(pkg(service, region))!;
+
+beforeAll(async () => {
+  const credentialsGone = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' };
+  const saved = { ...process.env };
+  Object.assign(process.env, credentialsGone);
+  try {
+    result = await packageServices({ stage: STAGE, serviceDirs: [...discoverServiceDirs(), ...FIXTURES], log: (l) => lines.push(l) });
+  } finally {
+    for (const key of Object.keys(credentialsGone)) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  }
+  for (const p of result.packages) templates.set(p, readTemplate(p.template));
+  console.log(`packaged ${result.packages.length} stacks (${result.packages.map((p) => `${p.service}@${p.region}`).join(', ')}) in ${(result.ms / 1000).toFixed(1)} s`);
+}, 300_000);
+
+describe('meridian package: every service, both regions, no credentials', () => {
+  it('writes each (service, region) to <state dir>/package/<stage>/<region>/<service>/, with progress per service', () => {
+    const config = loadConfig();
+    const services = [...discoverServiceDirs(), ...FIXTURES];
+    expect(result.packages).toHaveLength(services.length * 2);
+    for (const p of result.packages) {
+      expect(p.dir).toBe(join(config.stateDir, 'package', STAGE, p.region, p.service));
+      expect(existsSync(p.template)).toBe(true);
+      expect(lines).toContain(`[${p.region}] ${p.service}: packaging`);
+    }
+    // The target on these 2-core machines: under 60 s for the lot (reported by the log line above).
+    expect(result.ms).toBeLessThan(120_000);
+  });
+
+  it('cfn-lint (with CloudFormation specification 117) finds nothing wrong in any template', () => {
+    const problems = [...templates].flatMap(([p, t]) => lintTemplate(t, p.region).map((m) => `${p.service}@${p.region}: ${m}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('the validator does fail: a misspelt property is reported', () => {
+    const t = structuredClone(template('every-feature', HOME));
+    const bucket = t.Resources.SiteBucket!;
+    bucket.Properties = { ...bucket.Properties, BucketNmae: 'typo' };
+    expect(lintTemplate(t, HOME)).toEqual([expect.stringContaining('BucketNmae is not a valid property of AWS::S3::Bucket')]);
+  });
+
+  it('CloudFront only in us-east-1', () => {
+    for (const [p, t] of templates) {
+      if (p.region !== HOME) expect(resourcesOf(t, 'AWS::CloudFront::Distribution'), `${p.service}@${p.region}`).toEqual([]);
+    }
+    for (const fixture of ['global-things', 'every-feature']) expect(resourcesOf(template(fixture, HOME), 'AWS::CloudFront::Distribution')).toHaveLength(1);
+  });
+
+  it('a latency record with a health check in each region, for every service with custom.dns', () => {
+    for (const [p, t] of templates) {
+      const record = t.Resources.ApiRegionalEndpointRecord;
+      if (!record) continue;
+      expect(record.Properties, `${p.service}@${p.region}`).toMatchObject({ Type: 'A', Region: p.region, SetIdentifier: p.region, HealthCheckId: expect.anything() });
+    }
+    for (const fixture of ['global-things', 'every-feature']) {
+      for (const region of [HOME, OTHER]) expect(template(fixture, region).Resources.ApiRegionalEndpointRecord, `${fixture}@${region}`).toBeDefined();
+    }
+  });
+
+  it('a global table with replicas in both regions wherever a table is marked global, created by the home region only', () => {
+    for (const dir of [...discoverServiceDirs(), ...FIXTURES]) {
+      const definition = loadService(dir, { stage: STAGE, region: HOME });
+      const autoscaling = Array.isArray(definition.custom.autoscaling) ? (definition.custom.autoscaling as { table: string; global?: boolean }[]) : [];
+      const marked = [
+        ...autoscaling.filter((a) => a.global === true).map((a) => a.table),
+        ...definition.resources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable').map((r) => r.logicalId),
+      ];
+      const service = dir.split('/').pop()!;
+      for (const id of marked) {
+        const home = template(service, HOME).Resources[id];
+        expect(home?.Type, `${service}: ${id}`).toBe('AWS::DynamoDB::GlobalTable');
+        expect((home!.Properties!.Replicas as { Region: string }[]).map((r) => r.Region).sort()).toEqual([HOME, OTHER]);
+        expect(home!.Properties!.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+        expect(template(service, OTHER).Resources[id], `${service}@${OTHER}: ${id} must not be created twice`).toBeUndefined();
+      }
+    }
+    for (const [p, t] of templates) if (p.region !== HOME) expect(resourcesOf(t, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
+  });
+
+  it('no public-read ACL anywhere; every bucket blocks public access and is encrypted', () => {
+    for (const [p, t] of templates) {
+      expect(JSON.stringify(t), `${p.service}@${p.region}`).not.toMatch(/public-?read/i);
+      for (const [id, bucket] of resourcesOf(t, 'AWS::S3::Bucket')) {
+        expect(bucket.Properties, `${p.service}@${p.region} ${id}`).toMatchObject({
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/AES256|aws:kms/) } }] },
+        });
+      }
+    }
+  });
+
+  it('IAM statements name actions, never *', () => {
+    for (const [p, t] of templates) {
+      for (const { where, statement } of policyStatements(t)) {
+        if (statement.Effect !== 'Allow') continue;
+        const actions = ([] as unknown[]).concat(statement.Action ?? []);
+        expect(actions.length, `${p.service}@${p.region} ${where}`).toBeGreaterThan(0);
+        for (const action of actions) expect(action, `${p.service}@${p.region} ${where}`).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+      }
+    }
+  });
+
+  it('every function runs on a current Node.js runtime, from an esbuild bundle osls did not re-zip', () => {
+    for (const [p, t] of templates) {
+      for (const [id, fn] of resourcesOf(t, 'AWS::Lambda::Function')) {
+        expect(fn.Properties!.Runtime, `${p.service}@${p.region} ${id}`).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      }
+    }
+  });
+});
+
+describe('handlers ship unchanged: the module the local cloud runs, bundled', () => {
+  it('the zip holds the handler at its own path (.mjs) with its imports inlined, and it runs', async () => {
+    const p = pkg('every-feature', OTHER);
+    const entries = readZip(readFileSync(join(p.dir, 'api.zip')));
+    expect(entries.map((e) => e.name)).toEqual(['src/api.mjs']);
+    const code = entries[0]!.text;
+    expect(code).toContain('DynamoDBDocumentClient');
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-bundle-'));
+    writeFileSync(join(dir, 'api.mjs'), code);
+    const mod = (await import(pathToFileURL(join(dir, 'api.mjs')).href)) as { handler(e: { httpMethod: string }): Promise<{ statusCode: number; body: string }> };
+    process.env.AWS_REGION ??= OTHER;
+    const response = await mod.handler({ httpMethod: 'GET' });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ healthy: true });
+    const state = JSON.parse(readFileSync(join(p.dir, 'serverless-state.json'), 'utf8')) as { service: { functions: Record<string, { package: { artifact: string } }> } };
+    expect(state.service.functions.api!.package.artifact).toBe('.serverless/api.zip');
+  });
+});
+
+describe('a serverless.yml written for the 2018 plugins packages into the equivalent resources', () => {
+  const config = () => loadConfig();
+
+  it('serverless-multi-regional-plugin: regional domain, base path, latency record per region; CloudFront and the global record in cdn.region', () => {
+    for (const region of [HOME, OTHER]) {
+      const t = template('global-things', region);
+      expect(t.Resources.ApiRegionalDomainName!.Properties).toMatchObject({
+        DomainName: `${STAGE}-global-things.example.com`,
+        RegionalCertificateArn: `arn:aws:acm:${region}:111111111111:certificate/${region === HOME ? 'east' : 'west'}`,
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      expect(t.Resources.ApiRegionalBasePathMapping!.Properties).toMatchObject({ RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: STAGE });
+      expect(t.Resources.ApiRegionalEndpointRecord!.Properties).toMatchObject({ HostedZoneId: 'Z0000000000000', Name: `${STAGE}-global-things.example.com.`, SetIdentifier: region });
+    }
+    // us-east-1 names its health check (the stack's own CloudWatch-alarm check); us-west-2 gets an HTTPS probe of GET /check.
+    expect(template('global-things', HOME).Resources.ApiRegionalEndpointRecord!.Properties!.HealthCheckId).toEqual({ Ref: 'ApiHealthCheck' });
+    expect(template('global-things', OTHER).Resources.ApiRegionalHealthCheck!.Properties!.HealthCheckConfig).toMatchObject({ Type: 'HTTPS', ResourcePath: `/${STAGE}/check` });
+    const distribution = template('global-things', HOME).Resources.ApiDistribution!.Properties!.DistributionConfig;
+    expect(distribution).toMatchObject({ Aliases: ['global-things.example.com'], ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/east' } });
+    expect(template('global-things', HOME).Resources.ApiGlobalEndpointRecord!.Properties).toMatchObject({ Name: 'global-things.example.com.' });
+    expect(template('global-things', OTHER).Resources.ApiGlobalEndpointRecord).toBeUndefined();
+  });
+
+  it('serverless-dynamodb-autoscaling-plugin + global-table-plugin: one GlobalTable, replica autoscaling from read/write', () => {
+    const table = template('global-things', HOME).Resources.Table!;
+    const scaling = { MinCapacity: 5, MaxCapacity: 1000, TargetTrackingScalingPolicyConfiguration: { TargetValue: 80 } };
+    expect(table).toMatchObject({
+      Type: 'AWS::DynamoDB::GlobalTable',
+      DeletionPolicy: 'Retain',
+      Properties: { TableName: `${STAGE}-global-things-things`, WriteProvisionedThroughputSettings: { WriteCapacityAutoScalingSettings: scaling } },
+    });
+    for (const replica of table.Properties!.Replicas as Record<string, unknown>[]) {
+      expect(replica.ReadProvisionedThroughputSettings).toMatchObject({ ReadCapacityAutoScalingSettings: scaling });
+    }
+  });
+
+  it('us-west-2 finds its replica and stream without ARNs: the trigger reads the replica lookup\'s StreamArn', () => {
+    const t = template('global-things', OTHER);
+    const mapping = resourcesOf(t, 'AWS::Lambda::EventSourceMapping').find(([id]) => id.includes('Dynamodb'))![1];
+    expect(mapping.Properties!.EventSourceArn).toEqual({ 'Fn::GetAtt': ['TableReplica', 'StreamArn'] });
+    expect(t.Resources.TableReplica!.Properties!.TableName).toBe(`${STAGE}-global-things-things`);
+  });
+
+  it('the round-robin target bucket comes from config/ (the next region\'s), no second deploy', () => {
+    for (const region of [HOME, OTHER]) {
+      const next = config().regions.find((r) => r.region === config().regions.find((x) => x.region === region)!.next)!;
+      const fn = template('global-things', region).Resources.ReplicatorLambdaFunction!;
+      expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.REPLICATION_BUCKET_NAME).toBe(next.names.searchBucket);
+    }
+  });
+});
