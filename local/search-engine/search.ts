@@ -1,10 +1,12 @@
-import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../storage/sqlite.js';
 import { sourceField } from './documents.js';
 import { EsError, illegalArgument, parsingError } from './esErrors.js';
 import type { IndexHandle } from './indexStore.js';
 import { QueryTranslator, type SqlQuery } from './queryTranslator.js';
+import { Ranker } from './ranking.js';
 import { parseSourceFilter } from './sourceFilter.js';
+import { StatementCache } from './statementCache.js';
+import { TermStats } from './termStats.js';
 
 /** Elasticsearch's index.max_result_window: from + size may not exceed it. */
 export const MAX_RESULT_WINDOW = 10_000;
@@ -19,39 +21,27 @@ const KNOWN_KEYS = new Set([
 ]);
 const REFUSED_KEYS = ['aggs', 'aggregations', 'search_after', 'collapse', 'rescore', 'suggest', 'post_filter'];
 
-interface HitRow {
+interface DocRow {
   rid: number;
-  score: number;
   id: string;
   source: string;
 }
 
-/** Bounded cache of prepared statements keyed by SQL text: the same query shape is prepared once. */
-class StatementCache {
-  private readonly entries = new Map<string, Statement<unknown[]>>();
-  constructor(private readonly db: Sqlite, private readonly max = 256) {}
-
-  get(sql: string): Statement<unknown[]> {
-    let stmt = this.entries.get(sql);
-    if (stmt) {
-      this.entries.delete(sql);
-    } else {
-      stmt = this.db.prepare(sql);
-      if (this.entries.size >= this.max) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
-    }
-    this.entries.set(sql, stmt);
-    return stmt;
-  }
+export interface SearcherOptions {
+  /**
+   * Ranking shortcuts (ranking.ts) apply from this many documents up; smaller indices are always ranked
+   * exactly as written, which is cheap there anyway. Default 10,000.
+   */
+  shortcutsFromDocs?: number;
 }
 
 export class Searcher {
   private readonly cache: StatementCache;
+  private readonly ranker: Ranker;
 
-  constructor(db: Sqlite) {
+  constructor(db: Sqlite, opts: SearcherOptions = {}) {
     this.cache = new StatementCache(db);
+    this.ranker = new Ranker(this.cache, new TermStats(db), opts.shortcutsFromDocs ?? 10_000);
   }
 
   search(index: IndexHandle, body: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
@@ -73,32 +63,28 @@ export class Searcher {
     const query = this.queryOf(index, body, params);
     const minScore = body.min_score === undefined ? undefined : Number(body.min_score);
     if (minScore !== undefined && !Number.isFinite(minScore)) throw parsingError('[min_score] must be a number');
-    const scoreFilter = minScore === undefined ? '' : ' WHERE score >= ?';
-    const scoreParams = minScore === undefined ? [] : [minScore];
-
-    // Top-k first, then join the few winners to their documents: the sorter never carries _source.
-    const rows = this.cache
-      .get(
-        `SELECT t.rid AS rid, t.score AS score, d.id AS id, d.source AS source FROM ` +
-          `(SELECT rid, score FROM (${query.sql})${scoreFilter} ORDER BY score DESC, rid LIMIT ? OFFSET ?) t ` +
-          `JOIN ${index.docsTable} d ON d.rid = t.rid ORDER BY t.score DESC, t.rid`,
-      )
-      .all(...query.params, ...scoreParams, size, from) as HitRow[];
+    // Top-k inside SQLite (a bounded sorter, see ranking.ts), then only the page's documents are read.
+    const top = size === 0 ? [] : this.ranker.top(index, query, from + size, minScore);
+    const page = top.slice(from);
+    const docs = this.documents(index, page.map((r) => r.rid));
 
     const track = trackTotalHits(params.get('track_total_hits') ?? body.track_total_hits);
     let total: { value: number; relation: 'eq' | 'gte' } | undefined;
     if (track !== false) {
       const limit = track === true ? -1 : track + 1;
-      const counted = this.count(query, scoreFilter, scoreParams, limit);
+      const counted = this.count(query, minScore, limit);
       total = track !== true && counted > track ? { value: track, relation: 'gte' } : { value: counted, relation: 'eq' };
     }
     const filter = parseSourceFilter(body._source, params);
-    const hits = rows.map((r) => ({ _index: index.name, _id: r.id, _score: r.score, ...sourceField(r.source, filter) }));
+    const hits = page.flatMap((r) => {
+      const doc = docs.get(r.rid);
+      return doc ? [{ _index: index.name, _id: doc.id, _score: r.score, ...sourceField(doc.source, filter) }] : [];
+    });
     return {
       took: Math.round(performance.now() - started),
       timed_out: false,
       _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-      hits: { ...(total ? { total } : {}), max_score: rows[0]?.score ?? null, hits },
+      hits: { ...(total ? { total } : {}), max_score: top[0]?.score ?? null, hits },
     };
   }
 
@@ -106,15 +92,26 @@ export class Searcher {
     for (const key of Object.keys(body)) {
       if (key !== 'query') throw parsingError(`request does not support [${key}]`);
     }
-    const count = this.count(this.queryOf(index, body, params), '', [], -1);
+    const count = this.count(this.queryOf(index, body, params), undefined, -1);
     return { count, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } };
   }
 
-  private count(query: SqlQuery, scoreFilter: string, scoreParams: number[], limit: number): number {
+  /** Matches of the query as given (up to `limit`, -1 for all); a count walks matches, it scores none unless min_score asks. */
+  private count(query: SqlQuery, minScore: number | undefined, limit: number): number {
+    const filter = minScore === undefined ? '' : ' WHERE score >= ?';
     const row = this.cache
-      .get(`SELECT count(*) AS n FROM (SELECT 1 FROM (${query.sql})${scoreFilter} LIMIT ?)`)
-      .get(...query.params, ...scoreParams, limit) as { n: number };
+      .get(`SELECT count(*) AS n FROM (SELECT 1 FROM (${query.sql})${filter} LIMIT ?)`)
+      .get(...query.params, ...(minScore === undefined ? [] : [minScore]), limit) as { n: number };
     return row.n;
+  }
+
+  /** The documents of a page, by rid. */
+  private documents(index: IndexHandle, rids: number[]): Map<number, DocRow> {
+    if (rids.length === 0) return new Map();
+    const rows = this.cache
+      .get(`SELECT rid, id, source FROM ${index.docsTable} WHERE rid IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(rids)) as DocRow[];
+    return new Map(rows.map((r) => [r.rid, r]));
   }
 
   /** The body's query, else `?q=` (plain words, over `df` or every text field), else match_all. */

@@ -1,0 +1,23 @@
+import type { Statement } from 'better-sqlite3';
+import type { Sqlite } from '../storage/sqlite.js';
+
+/** Bounded cache of prepared statements keyed by SQL text: the same query shape is prepared once. */
+export class StatementCache {
+  private readonly entries = new Map<string, Statement<unknown[]>>();
+  constructor(private readonly db: Sqlite, private readonly max = 256) {}
+
+  get(sql: string): Statement<unknown[]> {
+    let stmt = this.entries.get(sql);
+    if (stmt) {
+      this.entries.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.entries.size >= this.max) {
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+    }
+    this.entries.set(sql, stmt);
+    return stmt;
+  }
+}
