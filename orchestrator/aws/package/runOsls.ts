@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { OslsRunError } from '../errors.js';
 import { withServiceDirLock } from './serviceDirLock.js';
 
@@ -43,7 +45,14 @@ export const OFFLINE_ENV: Record<string, string> = {
  * an OslsRunError carrying osls's explanation when it exits non-zero.
  */
 export function runOsls(run: OslsRun): Promise<string> {
-  return withServiceDirLock(run.serviceDir, () => run.onWait?.(), () => spawnOsls(run));
+  return withServiceDirLock(run.serviceDir, () => run.onWait?.(), async () => {
+    try {
+      return await spawnOsls(run);
+    } finally {
+      // osls stages in <service>/.serverless and leaves it behind when it fails; Meridian's packages live elsewhere.
+      rmSync(join(run.serviceDir, '.serverless'), { recursive: true, force: true });
+    }
+  });
 }
 
 function spawnOsls(run: OslsRun): Promise<string> {

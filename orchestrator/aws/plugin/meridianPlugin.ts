@@ -28,7 +28,8 @@ export async function bundleFunctions(serverless: OslsServerless, log: OslsLog):
       const bundle = await bundleHandler(serverless.serviceDir, fn.handler, choice.target, `functions.${key}.handler`);
       const artifact = join('.serverless', `${key}.zip`);
       writeFileSync(join(serverless.serviceDir, artifact), bundle.zip);
-      fn.package = { ...fn.package, artifact };
+      // individually: osls's deploy then looks for this function's own artifact instead of a service zip.
+      fn.package = { ...fn.package, individually: true, artifact };
       log.info(`Meridian: bundled ${key} (${(bundle.zip.length / 1024).toFixed(0)} KiB, ${choice.runtime})`);
     }),
   );
