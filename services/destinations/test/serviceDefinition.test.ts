@@ -48,8 +48,14 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
     for (const key of ['locationValidator', 'readModel']) {
       expect(stream(key)).toMatchObject({ type: 'stream', source: 'kinesis', arn: { 'Fn::GetAtt': ['EventStream', 'Arn'] } });
     }
-    for (const key of ['trigger', 'locationValidator', 'readModel']) {
-      expect(stream(key)).toMatchObject({ functionResponseType: 'ReportBatchItemFailures', startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 10000 });
+    expect(fn('readModelConvergence').events.map((e) => (e as StreamEvent).arn)).toEqual([
+      { 'Fn::GetAtt': ['EventsTable', 'StreamArn'] },
+      { 'Fn::GetAtt': ['ReadModelTable', 'StreamArn'] },
+    ]);
+    for (const f of service.functions.filter((x) => x.key !== 'api')) {
+      for (const e of f.events) {
+        expect(e).toMatchObject({ type: 'stream', functionResponseType: 'ReportBatchItemFailures', startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: 10000 });
+      }
     }
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/adapters/kinesisRecords.js';
 import { createLocationValidator } from '../../src/app/locationValidator.js';
 import { createReadModelBuilder } from '../../src/app/readModelBuilder.js';
+import { createReadModelConvergence } from '../../src/app/readModelConvergence.js';
 import { project } from '../../src/domain/readModel.js';
 import { memoryLogger } from '../../src/logger.js';
 import { answered, DEST, proposed, removed, updated } from '../support/events.js';
@@ -99,5 +100,60 @@ describe('read-model builder', () => {
     const { events, build } = builder();
     events.failNext = new Error('timeout');
     expect((await build(proposed('p', 1))).batchItemFailures).toHaveLength(1);
+  });
+});
+
+describe('read-model convergence', () => {
+  const image = (keys: Record<string, string>, origin: string) => ({
+    ...Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, { S: v }])),
+    'meridian:origin': { S: origin },
+  });
+  let seq = 0;
+  const record = (eventName: string, newImage: Record<string, { S: string }>) => ({ eventName, dynamodb: { NewImage: newImage, SequenceNumber: String(++seq) } });
+
+  function setup() {
+    const events = memoryEventStore();
+    const readModel = memoryReadModel();
+    const converge = createReadModelConvergence({ events, readModel, region: 'us-west-2', log: memoryLogger() });
+    return { events, readModel, converge };
+  }
+
+  it('rebuilds when another region\'s event arrives, from everything this region holds', async () => {
+    const { events, readModel, converge } = setup();
+    for (const e of [proposed('p', 1, { location: PORTO }), updated('u', 2, { name: 'Gaia' }, 'us-west-2'), answered('a', 3, 'p', PORTO)]) await events.append(e);
+    await converge([record('INSERT', image({ partitionKey: DEST, eventId: 'a' }, 'us-east-1'))]);
+    expect(readModel.items.get(DEST)).toMatchObject({ name: 'Gaia', status: 'locationValidated', eventCount: 3 });
+  });
+
+  it('repairs a replicated read-model item that lacks events this region holds', async () => {
+    const { events, readModel, converge } = setup();
+    const all = [proposed('p', 1), updated('u-east', 2, { name: 'East' }), updated('u-west', 3, { name: 'West' }, 'us-west-2')];
+    for (const e of all) await events.append(e);
+    // What replication left here: the east builder's item, built before the west update reached it.
+    await readModel.save(project(all.slice(0, 2))!);
+    await converge([record('MODIFY', image({ id: DEST }, 'us-east-1'))]);
+    expect(readModel.items.get(DEST)).toEqual(project(all));
+  });
+
+  it('ignores this region\'s own writes, unstamped items and REMOVEs, and writes nothing when already current', async () => {
+    const { events, readModel, converge } = setup();
+    await events.append(proposed('p', 1));
+    await converge([
+      record('INSERT', image({ partitionKey: DEST }, 'us-west-2')),
+      record('INSERT', { partitionKey: { S: DEST } }),
+      record('REMOVE', image({ id: DEST }, 'us-east-1')),
+    ]);
+    expect(readModel.writes).toBe(0);
+    await converge([record('INSERT', image({ partitionKey: DEST }, 'us-east-1'))]);
+    await converge([record('MODIFY', image({ id: DEST }, 'us-east-1'))]);
+    expect(readModel.writes).toBe(1);
+  });
+
+  it('on legacy tables reads the origin from aws:rep:updateregion', async () => {
+    const { events, readModel, converge } = setup();
+    await events.append(proposed('p', 1));
+    const legacy = { partitionKey: { S: DEST }, 'meridian:origin': { S: 'us-west-2' }, 'aws:rep:updateregion': { S: 'us-east-1' } };
+    await converge([record('INSERT', legacy)]);
+    expect(readModel.writes).toBe(1);
   });
 });

@@ -1,0 +1,47 @@
+import { originOf } from '../../../../replication/global-tables/originFilter.js';
+import type { BatchItemFailures, TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
+import { failedFrom } from './batchFailures.js';
+import { rebuildDestination, type RebuildDeps } from './rebuild.js';
+
+/**
+ * Makes the regions' read models converge on the projection of *all* of a destination's events.
+ *
+ * The builder runs where an event was published, on that region's event-store replica. Both
+ * regions write one global read-model table whose replication is last-writer-wins on whole items,
+ * so with commands for one destination in both regions at once, the item that wins can be one
+ * built before the other region's event had arrived: identical everywhere, yet missing an event
+ * (a status stuck at pending, an update lost) with nothing left to trigger a rebuild.
+ *
+ * This function closes that gap. It listens to both global tables' streams and, for records that
+ * came from another region only, rebuilds the destination from this region's store:
+ *   - an event replicated in (event store): this region now knows more than the builder that ran
+ *     elsewhere may have known;
+ *   - a read-model item replicated in: it may have overwritten a more complete local one.
+ * The rebuild is the builder's own fold under the same lock, so it writes only a strictly newer
+ * view: usually nothing at all. It publishes nothing and validates nothing (those stay with the
+ * origin region), so every event is still published and answered once.
+ */
+export function createReadModelConvergence(deps: RebuildDeps & { region: string }): (records: TableStreamRecord[]) => Promise<BatchItemFailures> {
+  return async (records) => {
+    const firstRecord = new Map<string, string | undefined>();
+    for (const record of records) {
+      const image = record.dynamodb?.NewImage;
+      const origin = originOf(image);
+      if (record.eventName === 'REMOVE' || origin === undefined || origin === deps.region) continue;
+      // Event-store items are keyed by partitionKey, read-model items by id: both are the destination id.
+      const destinationId = image?.partitionKey?.S ?? image?.id?.S;
+      if (destinationId === undefined) continue;
+      if (!firstRecord.has(destinationId)) firstRecord.set(destinationId, record.dynamodb?.SequenceNumber);
+    }
+    for (const [destinationId, sequenceNumber] of firstRecord) {
+      try {
+        await rebuildDestination(deps, destinationId);
+      } catch (error) {
+        deps.log.warn('could not converge; the batch resumes from this destination', { error, destinationId });
+        if (sequenceNumber === undefined) throw error;
+        return failedFrom(sequenceNumber);
+      }
+    }
+    return failedFrom(undefined);
+  };
+}

@@ -1,0 +1,164 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_EVENT_TYPES } from '../../src/domain/events.js';
+import { MAX_BODY_BYTES } from '../../src/http/requestBody.js';
+import { callApi, deployStage, eventually, publishedEvents, scanAll, startHarness, type DeployedStage, type Harness, type HarnessRegion } from '../support/regionHarness.js';
+
+// One region of real components (DynamoDB Local, the event stream, the function runtime with the
+// service's own stream mappings); the API is invoked as API Gateway invokes it.
+const REGION = 'us-east-1';
+let h: Harness;
+let east: HarnessRegion;
+let stage: DeployedStage;
+
+const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => callApi(east, stage, method, path, body, headers);
+const published = () => publishedEvents(east, stage.streamName);
+const commandEvents = () => published().filter((e) => (COMMAND_EVENT_TYPES as readonly string[]).includes(e.type));
+const readModel = (id: string) =>
+  eventually(`GET ${id}`, async () => {
+    const res = await api('GET', `/destinations/${id}`);
+    return res.status === 200 ? res.body : undefined;
+  });
+
+beforeAll(async () => {
+  h = await startHarness([REGION], { replicate: false });
+  east = h.regions[REGION]!;
+  stage = await deployStage(h, 'it');
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('destinations in one region, on real components', () => {
+  it('a proposal is stored, published once, validated and readable', async () => {
+    const res = await api('POST', '/destinations', { name: 'Porto', description: 'by the river', location: { lat: 41.1579, lon: -8.6291 } });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ region: REGION });
+    const id = res.body.id as string;
+    const view = await eventually('validated', async () => {
+      const body = await readModel(id);
+      return body.status === 'locationValidated' ? body : undefined;
+    });
+    expect(view).toEqual({ id, name: 'Porto', description: 'by the river', location: { lat: 41.1579, lon: -8.6291 }, status: 'locationValidated', updatedAt: expect.any(String), updatedIn: REGION });
+    const events = published().filter((e) => e.partitionKey === id);
+    expect(events.map((e) => e.type)).toEqual(['destinationProposed', 'geolocationValidationSucceeded']);
+    expect(events.every((e) => e.recordPartitionKey === id && e.tags.region === REGION && e.tags.user === 'anonymous')).toBe(true);
+  });
+
+  it('impossible coordinates end as status failed', async () => {
+    const res = await api('POST', '/destinations', { name: 'Nowhere', location: { lat: 123, lon: 0 } });
+    const id = res.body.id as string;
+    expect(await eventually('failed', async () => ((await readModel(id)).status === 'failed' ? true : undefined))).toBe(true);
+  });
+
+  it('bad input gets 4xx with a JSON reason and leaves every table and the stream unchanged', async () => {
+    const known = (await api('POST', '/destinations', { name: 'Known' })).body.id as string;
+    await readModel(known);
+    await eventually('quiet stream', async () => (published().length === commandEvents().length + 2 ? true : undefined)); // two answers so far
+    const before = {
+      events: await scanAll(east, stage.eventsTable),
+      readModel: await scanAll(east, stage.readModelTable),
+      stream: published().length,
+    };
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const cases: [string, string, unknown, number, Record<string, string>?][] = [
+      ['POST', '/destinations', '{"name": ', 400],
+      ['POST', '/destinations', { name: 12 }, 400],
+      ['POST', '/destinations', { name: '' }, 400],
+      ['POST', '/destinations', { name: 'x'.repeat(201) }, 400],
+      ['POST', '/destinations', { name: 'x', description: 'd'.repeat(2001) }, 400],
+      ['POST', '/destinations', { name: 'x', location: { lat: 'north', lon: 0 } }, 400],
+      ['POST', '/destinations', { name: 'x', location: { lat: 1e400, lon: 0 } }, 400],
+      ['POST', '/destinations', { name: 'x', rating: 5 }, 400],
+      ['POST', '/destinations', { name: 'x', description: 'y'.repeat(MAX_BODY_BYTES) }, 413],
+      ['POST', '/destinations', 'name=x', 415, { 'content-type': 'text/plain' }],
+      ['PUT', `/destinations/${unknown}`, { name: 'x' }, 404],
+      ['DELETE', `/destinations/${unknown}`, undefined, 404],
+      ['PUT', `/destinations/${known}`, { name: null }, 400],
+      ['PUT', `/destinations/${known}`, [], 400],
+      ['GET', `/destinations/${unknown}`, undefined, 404],
+      ['GET', '/destinations/not-an-id', undefined, 404],
+    ];
+    for (const [method, path, body, status, headers] of cases) {
+      const res = await api(method, path, typeof body === 'string' && body.startsWith('{') ? body : body, headers);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}`).toBe(status);
+      expect(typeof res.body.message).toBe('string');
+    }
+    await new Promise((r) => setTimeout(r, 500)); // anything that was going to be published would be by now
+    expect(await scanAll(east, stage.eventsTable)).toEqual(before.events);
+    expect(await scanAll(east, stage.readModelTable)).toEqual(before.readModel);
+    expect(published()).toHaveLength(before.stream);
+  });
+
+  it('a record stamped with the other region publishes nothing; this region\'s writes publish exactly once', async () => {
+    const foreignId = '11111111-1111-4111-8111-111111111111';
+    const foreign = { id: 'f-1', type: 'destinationProposed', timestamp: Date.now(), partitionKey: foreignId, tags: { region: 'us-west-2', user: 'anonymous' }, destination: { id: foreignId, name: 'From the west' } };
+    // What a replicated write from us-west-2 looks like in this region's table.
+    await east.db.send(new PutItemCommand({
+      TableName: stage.eventsTable,
+      Item: {
+        partitionKey: { S: foreignId },
+        eventId: { S: 'f-1' },
+        type: { S: 'destinationProposed' },
+        timestamp: { N: String(foreign.timestamp) },
+        event: { S: JSON.stringify(foreign) },
+        'meridian:origin': { S: 'us-west-2' },
+      },
+    }));
+    // A write of this region after it: once that is published, the trigger has passed the foreign record.
+    const sentinel = (await api('POST', '/destinations', { name: 'Sentinel' })).body.id as string;
+    await eventually('the sentinel published', () => (published().some((e) => e.partitionKey === sentinel) ? true : undefined));
+    expect(published().filter((e) => e.partitionKey === foreignId)).toEqual([]);
+  });
+
+  it('N commands publish exactly N command events, one per write, each once', async () => {
+    const before = commandEvents().length;
+    const ids: string[] = [];
+    let commands = 0;
+    for (let i = 0; i < 10; i++) {
+      const res = await api('POST', '/destinations', { name: `Place ${i}`, location: { lat: i, lon: i } });
+      expect(res.status).toBe(202);
+      ids.push(res.body.id as string);
+      commands++;
+    }
+    for (const id of ids.slice(0, 5)) {
+      expect((await api('PUT', `/destinations/${id}`, { description: 'updated' })).status).toBe(202);
+      commands++;
+    }
+    for (const id of ids.slice(0, 2)) {
+      expect((await api('DELETE', `/destinations/${id}`)).status).toBe(202);
+      commands++;
+    }
+    await eventually(`${commands} command events`, () => (commandEvents().length >= before + commands ? true : undefined));
+    await new Promise((r) => setTimeout(r, 500));
+    const events = commandEvents().slice(before);
+    expect(events).toHaveLength(commands);
+    expect(new Set(events.map((e) => e.id)).size).toBe(commands);
+    const all = published();
+    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    // Removed destinations read as 404.
+    await eventually('removed', async () => ((await api('GET', `/destinations/${ids[0]}`)).status === 404 ? true : undefined));
+  });
+
+  it('delivering every event a second time changes no read model and adds no event', async () => {
+    const everything = published();
+    await eventually('read models settled', async () => {
+      const items = await scanAll(east, stage.readModelTable);
+      return items.length > 0 && items.every((i) => i.status?.S !== 'pending' || !i.location) ? true : undefined;
+    });
+    const before = { events: await scanAll(east, stage.eventsTable), readModel: await scanAll(east, stage.readModelTable) };
+    for (const event of everything) {
+      const { recordPartitionKey, ...original } = event;
+      await east.kinesis.send(new PutRecordCommand({ StreamName: stage.streamName, PartitionKey: recordPartitionKey, Data: new TextEncoder().encode(JSON.stringify(original)) }));
+    }
+    // One shard: once a later sentinel proposal is validated and readable, every duplicate before it was consumed.
+    const sentinel = (await api('POST', '/destinations', { name: 'After the replay', location: { lat: 1, lon: 1 } })).body.id as string;
+    await eventually('sentinel validated', async () => ((await readModel(sentinel)).status === 'locationValidated' ? true : undefined));
+    const without = (items: Awaited<ReturnType<typeof scanAll>>) => items.filter((i) => i.partitionKey?.S !== sentinel && i.id?.S !== sentinel);
+    expect(without(await scanAll(east, stage.eventsTable))).toEqual(before.events);
+    expect(without(await scanAll(east, stage.readModelTable))).toEqual(before.readModel);
+    expect(east.runtime.faults()).toEqual([]);
+  });
+});
