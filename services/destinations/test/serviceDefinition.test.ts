@@ -14,7 +14,7 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
     expect(service.service).toBe('destinations');
     expect(service.stackName).toBe('destinations-local');
     expect(service.provider.runtime).toBe('nodejs22.x');
-    expect(service.plugins).toEqual(['../../orchestrator/aws/plugin']);
+    expect(service.plugins).toEqual(['plugin']);
     expect(loadService(serviceDir, { stage: 'prod', region }).resources.map((r) => r.Properties.TableName ?? r.Properties.Name)).toEqual([
       'destinations-prod-events',
       'destinations-prod-read-model',
