@@ -71,7 +71,7 @@ describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (
     const commandEvents = events.filter((e) => (COMMAND_EVENT_TYPES as readonly string[]).includes(e.type));
     const answers = events.filter((e) => (VALIDATION_EVENT_TYPES as readonly string[]).includes(e.type));
     expect(commandEvents).toHaveLength(commands);
-    expect(answers, JSON.stringify(answers.map((a) => [a.id, a['validates'], a.streamRegion, a.tags.region]))).toHaveLength(located);
+    expect(answers, JSON.stringify(answers.map((a) => [a.id, (a as { validates?: unknown }).validates, a.streamRegion, a.tags.region]))).toHaveLength(located);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     // Published on the stream of the region that took the command (or ran the validator), nowhere else.
     expect(events.every((e) => e.streamRegion === e.tags.region)).toBe(true);
