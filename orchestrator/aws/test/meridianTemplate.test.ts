@@ -207,6 +207,8 @@ describe('the front door: regional custom domain and latency records in every re
       SetIdentifier: 'us-west-2',
       HealthCheckId: 'hc-west',
     });
+    // One zone reference only (a 2018 version deleted `hostedZoneId` instead of `HostedZoneId` and kept both).
+    expect(t.Resources.ApiRegionalEndpointRecord!.Properties!.HostedZoneName).toBeUndefined();
     expect(t.Resources.ApiDistribution).toBeUndefined();
   });
 

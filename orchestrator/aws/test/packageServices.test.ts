@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../regions/config.js';
 import { loadService } from '../../service-definition/index.js';
-import { discoverServiceDirs as discoverAll, packageServices, type PackageResult, type ServicePackage } from '../index.js';
+import { discoverServiceDirs, packageServices, type PackageResult, type ServicePackage } from '../index.js';
 import type { CfTemplate } from '../template/cfTemplate.js';
 import { lintTemplate } from './support/cfnLint.js';
 import { readZip } from './support/readZip.js';
@@ -17,8 +17,7 @@ import { fixtureService, policyStatements, readTemplate, resourcesOf } from './s
  * checks the templates a user would deploy: valid CloudFormation, the front door, global tables, security.
  */
 const STAGE = 'test';
-const FIXTURES = [fixtureService("global-things"), fixtureService("every-feature")];
-const discoverServiceDirs = () => (process.env.DEV_ONLY_FIXTURES ? [] : discoverAll());
+const FIXTURES = [fixtureService('global-things'), fixtureService('every-feature')];
 const HOME = 'us-east-1';
 const OTHER = 'us-west-2';
 
