@@ -7,6 +7,16 @@
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
+/** Meridian's errors that carry a message telling the user what to change (orchestrator/aws/errors.ts, service-definition, config). */
+const USER_ERRORS = new Set([
+  'AwsTargetError',
+  'PluginConfigError',
+  'InsecureTemplateError',
+  'ServiceSetupError',
+  'ServiceDefinitionError',
+  'ConfigError',
+]);
+
 let implementation;
 function plugin() {
   if (!implementation) {
@@ -22,13 +32,8 @@ function plugin() {
 class MeridianPlugin {
   constructor(serverless, options, utils) {
     const log = (utils && utils.log) || { notice: console.log, warning: console.warn, info: () => {} };
-    // Errors reach the user as osls's own: the message alone, no stack.
-    const asOslsError = (error) => {
-      if (error && /Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError') {
-        return new serverless.classes.Error(error.message);
-      }
-      return error;
-    };
+    // Errors the user can fix reach them as osls's own: the message alone, no stack. Others keep their stack.
+    const asOslsError = (error) => (error && USER_ERRORS.has(error.name) ? new serverless.classes.Error(error.message) : error);
     const run = (work) => async () => {
       try {
         return await work(await plugin());
