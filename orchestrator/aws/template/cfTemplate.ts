@@ -1,3 +1,5 @@
+import { PluginConfigError } from '../errors.js';
+
 /**
  * The shape of the CloudFormation template osls compiles, as far as Meridian's plugin reads and writes it.
  * Values stay `unknown`: they are user-written YAML and intrinsics, checked where they are used.
@@ -69,7 +71,7 @@ export function resourcesOfType(template: CfTemplate, type: string): [string, Cf
 /** Adds a resource, refusing to overwrite one the service already defines under that logical id. */
 export function addResource(template: CfTemplate, logicalId: string, resource: CfResource): void {
   if (Object.hasOwn(template.Resources, logicalId)) {
-    throw new Error(`Meridian's plugin adds a resource named ${logicalId}, but the template already has one; rename yours`);
+    throw new PluginConfigError(`resources.${logicalId}`, `Meridian's plugin adds a resource with this logical id, and the template already has one; rename yours`);
   }
   template.Resources[logicalId] = resource;
 }

@@ -55,6 +55,9 @@ export function applyMeridian(template: CfTemplate, custom: Record<string, unkno
     if (!globals.includes(entry.table)) addTableAutoscaling(template, entry, `custom.autoscaling[${i}]`);
   });
   const summary: TemplateSummary = { globalTables: globals, home: isHome, cdn: false };
+  if (config.cdn && !scope.regions.includes(config.cdn.region)) {
+    throw new PluginConfigError('custom.cdn.region', `"${config.cdn.region}" is not a configured region (${scope.regions.join(', ')}), so no stack would create the distribution; use us-east-1 (CloudFront's certificates live there)`);
+  }
   if (config.dns) {
     addRegionalEndpoint(template, config.dns, scope);
     summary.regionalDomain = config.dns.regionalDomainName;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dependsOnList, getAtt, sub, type CfTemplate } from './cfTemplate.js';
+import { addResource, dependsOnList, getAtt, sub, type CfTemplate } from './cfTemplate.js';
 import { ensureTableName } from './globalTables.js';
 import { referencesTo, rewriteReferences, type Replacement } from './referenceRewrite.js';
 import { REPLICA_STREAM_HANDLER } from './replicaStreamHandler.js';
@@ -53,11 +53,11 @@ function tableArn(name: unknown): unknown {
 /** One function per stack answers every replica lookup; one custom resource per table asks it. */
 function addReplicaLookup(template: CfTemplate, lookups: { tableId: string; lookupId: string; name: unknown }[], stackName: string): void {
   const functionName = lambdaName(`${stackName}-replica-lookup`);
-  template.Resources.MeridianReplicaLookupLogGroup = {
+  addResource(template, 'MeridianReplicaLookupLogGroup', {
     Type: 'AWS::Logs::LogGroup',
     Properties: { LogGroupName: `/aws/lambda/${functionName}`, RetentionInDays: 14 },
-  };
-  template.Resources.MeridianReplicaLookupRole = {
+  });
+  addResource(template, 'MeridianReplicaLookupRole', {
     Type: 'AWS::IAM::Role',
     Properties: {
       AssumeRolePolicyDocument: {
@@ -77,8 +77,8 @@ function addReplicaLookup(template: CfTemplate, lookups: { tableId: string; look
         },
       ],
     },
-  };
-  template.Resources.MeridianReplicaLookupFunction = {
+  });
+  addResource(template, 'MeridianReplicaLookupFunction', {
     Type: 'AWS::Lambda::Function',
     DependsOn: ['MeridianReplicaLookupLogGroup'],
     Properties: {
@@ -92,12 +92,12 @@ function addReplicaLookup(template: CfTemplate, lookups: { tableId: string; look
       MemorySize: 128,
       Code: { ZipFile: REPLICA_STREAM_HANDLER },
     },
-  };
+  });
   for (const l of lookups) {
-    template.Resources[l.lookupId] = {
+    addResource(template, l.lookupId, {
       Type: 'Custom::MeridianTableReplica',
       Properties: { ServiceToken: getAtt('MeridianReplicaLookupFunction', 'Arn'), TableName: l.name },
-    };
+    });
   }
 }
 

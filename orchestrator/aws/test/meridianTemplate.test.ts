@@ -284,6 +284,7 @@ describe('the front door: regional custom domain and latency records in every re
     expect(prodOnly.Resources.ApiDistribution).toBeUndefined();
     expect(prodOnly.Resources.ApiRegionalDomainName).toBeDefined();
     expect(() => applyMeridian(apiTemplate(), { cdn }, scope('us-east-1'))).toThrow(ServiceDefinitionError);
+    expect(() => applyMeridian(apiTemplate(), { dns, cdn: { ...cdn, region: 'eu-west-1' } }, scope('us-west-2'))).toThrow(/custom.cdn.region: "eu-west-1" is not a configured region/);
   });
 
   it('says which service setting is wrong, with the file', () => {
