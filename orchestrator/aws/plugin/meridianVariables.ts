@@ -18,11 +18,8 @@ export async function resolveMeridianVariable(request: OslsVariableRequest): Pro
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const next = Array.isArray(node) && /^\d+$/.test(key) ? node[Number(key)] : isRecord(node) && Object.hasOwn(node, key) ? node[key] : undefined;
-    if (next === undefined) {
-      const at = keys.slice(0, i).join('.') || 'the top level';
-      const has = isRecord(node) ? `, which has: ${Object.keys(node).join(', ')}` : '';
-      throw new PluginConfigError(`\${meridian:${address}}`, `Meridian has no value "${key}" in ${at}${has}`);
-    }
+    // No value: osls then tries the variable's fallback (`${meridian:region.search.endpoint, ''}`) or reports it.
+    if (next === undefined) return { value: null };
     node = next;
   }
   return { value: structuredClone(node) };

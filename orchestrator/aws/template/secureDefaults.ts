@@ -1,15 +1,18 @@
 import { InsecureTemplateError } from '../errors.js';
-import { isRecord, type CfTemplate } from './cfTemplate.js';
+import { addResource, getAtt, isRecord, refTarget, sub, type CfTemplate } from './cfTemplate.js';
 
 /**
  * Secure by default, for everything in the template (osls's resources, the service's, the plugin's):
- * buckets block public access, are encrypted and take no ACLs; no public-read anywhere; IAM and resource
+ * buckets block public access, are encrypted, take no ACLs and refuse requests below TLS 1.2; no public-read anywhere; IAM and resource
  * policies name their actions; CloudFront reads buckets through origin access control.
  * What can be filled in is; what contradicts the rules is refused with the fix.
  */
 export function secureTemplate(template: CfTemplate): void {
   for (const [id, resource] of Object.entries(template.Resources)) {
-    if (resource.Type === 'AWS::S3::Bucket') hardenBucket(id, (resource.Properties ??= {}));
+    if (resource.Type === 'AWS::S3::Bucket') {
+      hardenBucket(id, (resource.Properties ??= {}));
+      requireTls(template, id);
+    }
     if (resource.Type === 'AWS::CloudFront::Distribution') checkBucketOrigins(id, resource.Properties ?? {});
     if (resource.Type === 'AWS::ApiGateway::RestApi' && resource.Properties?.Policy === '') {
       // osls writes an empty resource policy; CloudFormation treats it as none, validators reject it.
@@ -38,6 +41,36 @@ function hardenBucket(id: string, props: Record<string, unknown>): void {
   props.BucketEncryption ??= { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] };
   // ACLs off (the S3 default since 2023) unless the bucket asks for a log-delivery ACL explicitly.
   if (props.AccessControl === undefined) props.OwnershipControls ??= { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] };
+}
+
+/**
+ * Every bucket's policy denies requests without TLS, or with TLS below 1.2, added to the policy the bucket
+ * already has (a bucket has one policy) unless it says so itself, as osls's deployment bucket policy does.
+ */
+function requireTls(template: CfTemplate, bucketId: string): void {
+  const bucketName = template.Resources[bucketId]?.Properties?.BucketName;
+  const policy = Object.values(template.Resources).find((r) => {
+    if (r.Type !== 'AWS::S3::BucketPolicy') return false;
+    const bucket = r.Properties?.Bucket;
+    return refTarget(bucket) === bucketId || (typeof bucket === 'string' && bucket === bucketName);
+  });
+  const resources = [getAtt(bucketId, 'Arn'), sub(`\${${bucketId}.Arn}/*`)];
+  const statements = [
+    { key: 'aws:SecureTransport', statement: { Sid: 'MeridianDenyPlainHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': false } } } },
+    { key: 's3:TlsVersion', statement: { Sid: 'MeridianDenyTlsBelow12', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } } },
+  ];
+  if (!policy) {
+    addResource(template, `${bucketId}TlsOnlyPolicy`, {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: { Bucket: { Ref: bucketId }, PolicyDocument: { Version: '2012-10-17', Statement: statements.map((s) => s.statement) } },
+    });
+    return;
+  }
+  const doc = policy.Properties?.PolicyDocument;
+  if (!isRecord(doc)) return;
+  const existing = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+  const text = JSON.stringify(existing);
+  doc.Statement = [...existing, ...statements.filter((s) => !text.includes(s.key)).map((s) => s.statement)];
 }
 
 function checkBucketOrigins(id: string, props: Record<string, unknown>): void {

@@ -327,6 +327,20 @@ describe('secure by default', () => {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     expect(t.Resources.ApiGatewayRestApi!.Properties!.Policy).toBeUndefined();
+    // TLS 1.2 or later, or no access at all.
+    const tls = policyStatements(t).filter((x) => x.where === 'BTlsOnlyPolicy').map((x) => x.statement);
+    expect(tls).toMatchObject([
+      { Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } },
+      { Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+    ]);
+  });
+
+  it('adds the TLS rules to a bucket\'s own policy rather than a second one', () => {
+    const own = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } };
+    const t = apiTemplate({ B: { Type: 'AWS::S3::Bucket' }, P: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: { Ref: 'B' }, PolicyDocument: { Statement: [own] } } } });
+    applyMeridian(t, {}, scope('us-east-1'));
+    expect(resourcesOf(t, 'AWS::S3::BucketPolicy').map(([id]) => id)).toEqual(['P']);
+    expect(policyStatements(t).map((x) => x.statement.Sid)).toEqual([undefined, 'MeridianDenyTlsBelow12']);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../regions/config.js';
 import { loadService } from '../../service-definition/index.js';
 import { discoverServiceDirs, packageServices, type PackageResult, type ServicePackage } from '../index.js';
 import type { CfTemplate } from '../template/cfTemplate.js';
-import { lintTemplate } from './support/cfnLint.js';
+import { exportShapes, lintTemplate } from './support/cfnLint.js';
 import { readZip } from './support/readZip.js';
 import { fixtureService, policyStatements, readTemplate, resourcesOf } from './support/templates.js';
 
@@ -63,7 +63,8 @@ describe('meridian package: every service, both regions, no credentials', () => 
   });
 
   it('cfn-lint (with CloudFormation specification 117) finds nothing wrong in any template', () => {
-    const problems = [...templates].flatMap(([p, t]) => lintTemplate(t, p.region).map((m) => `${p.service}@${p.region}: ${m}`));
+    const shapes = exportShapes([...templates.values()]);
+    const problems = [...templates].flatMap(([p, t]) => lintTemplate(t, p.region, shapes).map((m) => `${p.service}@${p.region}: ${m}`));
     expect(problems).toEqual([]);
   });
 
@@ -112,10 +113,13 @@ describe('meridian package: every service, both regions, no credentials', () => 
     for (const [p, t] of templates) if (p.region !== HOME) expect(resourcesOf(t, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
   });
 
-  it('no public-read ACL anywhere; every bucket blocks public access and is encrypted', () => {
+  it('no public-read ACL anywhere; every bucket blocks public access, is encrypted and refuses TLS below 1.2', () => {
     for (const [p, t] of templates) {
       expect(JSON.stringify(t), `${p.service}@${p.region}`).not.toMatch(/public-?read/i);
       for (const [id, bucket] of resourcesOf(t, 'AWS::S3::Bucket')) {
+        const policy = JSON.stringify(resourcesOf(t, 'AWS::S3::BucketPolicy').filter(([, r]) => JSON.stringify(r.Properties!.Bucket) === JSON.stringify({ Ref: id })));
+        expect(policy, `${p.service}@${p.region} ${id}`).toContain('aws:SecureTransport');
+        expect(policy, `${p.service}@${p.region} ${id}`).toContain('s3:TlsVersion');
         expect(bucket.Properties, `${p.service}@${p.region} ${id}`).toMatchObject({
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
           BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/AES256|aws:kms/) } }] },

@@ -44,8 +44,26 @@ function load(): Validator {
   return validator;
 }
 
+/**
+ * What each export of these templates looks like to an importer: an ARN when its value is one (an `...Arn`
+ * attribute or `arn:` text), text otherwise. Imports take the shape of the export they name.
+ */
+export function exportShapes(templates: unknown[]): Map<string, 'arn' | 'text'> {
+  const shapes = new Map<string, 'arn' | 'text'>();
+  for (const t of templates) {
+    const outputs = (t as { Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }> }).Outputs ?? {};
+    for (const output of Object.values(outputs)) {
+      const name = output.Export?.Name;
+      if (typeof name !== 'string') continue;
+      const value = JSON.stringify(output.Value ?? '');
+      shapes.set(name, /Arn"\]|"arn:/.test(value) ? 'arn' : 'text');
+    }
+  }
+  return shapes;
+}
+
 /** The critical findings for a template deployed to `region` (empty when it is valid). */
-export function lintTemplate(template: unknown, region: string): string[] {
+export function lintTemplate(template: unknown, region: string, shapes: Map<string, 'arn' | 'text'> = new Map()): string[] {
   const v = load();
   v.resetValidator();
   v.addPseudoValue('AWS::Region', region);
@@ -54,8 +72,12 @@ export function lintTemplate(template: unknown, region: string): string[] {
   v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'StreamArn', `${table}/stream/2026-01-01T00:00:00.000`);
   v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'Arn', table);
   v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'TableId', 'mock-table-id');
-  // Imports come from other stacks: an ARN-shaped stand-in where the export's name says it is an ARN.
-  for (const name of importNames(template)) v.addImportValue(name, /arn$/i.test(name) ? `arn:aws:mock:${region}:123456789012:${name}` : `imported-${name}`);
+  // Imports come from other stacks: an ARN-shaped stand-in where the export is an ARN (or, for exports
+  // outside these templates, where its name says so).
+  for (const name of importNames(template)) {
+    const arn = (shapes.get(name) ?? (/arn$/i.test(name) ? 'arn' : 'text')) === 'arn';
+    v.addImportValue(name, arn ? `arn:aws:mock:${region}:123456789012:${name}` : `imported-${name}`);
+  }
   const result = v.validateJsonObject(structuredClone(template), {});
   return result.errors.crit.map((e) => `${e.resource}: ${e.message}`);
 }
