@@ -158,10 +158,14 @@ describe('handlers ship unchanged: the module the local cloud runs, bundled', ()
     const dir = mkdtempSync(join(tmpdir(), 'meridian-bundle-'));
     writeFileSync(join(dir, 'api.mjs'), code);
     const mod = (await import(pathToFileURL(join(dir, 'api.mjs')).href)) as { handler(e: { httpMethod: string }): Promise<{ statusCode: number; body: string }> };
-    process.env.AWS_REGION ??= OTHER;
-    const response = await mod.handler({ httpMethod: 'GET' });
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = OTHER;
+    const response = await mod.handler({ httpMethod: 'GET' }).finally(() => {
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
+    });
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toMatchObject({ healthy: true });
+    expect(JSON.parse(response.body)).toEqual({ healthy: true, region: OTHER });
     const state = JSON.parse(readFileSync(join(p.dir, 'serverless-state.json'), 'utf8')) as { service: { functions: Record<string, { package: { artifact: string } }> } };
     expect(state.service.functions.api!.package.artifact).toBe('.serverless/api.zip');
   });
