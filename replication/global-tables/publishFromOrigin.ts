@@ -10,6 +10,11 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  * per partition key. On the first failure the batch stops and that record is reported as Lambda's
  * partial batch response: the records before it are not published twice, the failed one and
  * everything after it are delivered again (configure `functionResponseType: ReportBatchItemFailures`).
+ *
+ * Stream sources deliver at least once: a batch whose invocation finished but was not checkpointed
+ * (a region paused or crashed mid-batch, a timeout after the last put) comes again. With a ledger and
+ * message ids, a message already published is skipped on redelivery; only a crash between the put and
+ * the ledger write can still publish twice, so consumers stay idempotent all the same.
  */
 
 /** A DynamoDB stream record as Lambda delivers it: the fields this module reads. */
@@ -22,6 +27,14 @@ export interface TableStreamRecord extends OriginRecord {
 export interface OriginMessage {
   partitionKey: string;
   data: string;
+  /** The write's stable id (an event id): with a ledger, what identifies a message already published. */
+  id?: string;
+}
+
+/** Remembers which messages this region has published (a regional table, not a global one). */
+export interface PublishedLedger {
+  has(id: string): Promise<boolean>;
+  add(id: string): Promise<void>;
 }
 
 export interface PublishFromOriginOptions<R extends TableStreamRecord> {
@@ -33,6 +46,7 @@ export interface PublishFromOriginOptions<R extends TableStreamRecord> {
    */
   toMessage(record: R): OriginMessage | undefined;
   publish(message: OriginMessage): Promise<void>;
+  ledger?: PublishedLedger;
 }
 
 /** Lambda's partial batch response for stream sources. */
@@ -45,6 +59,8 @@ export interface PublishOutcome extends BatchItemFailures {
   published: number;
   /** Records skipped because another region took the write, or toMessage declined them. */
   skipped: number;
+  /** Records skipped because the ledger says they were published before (redeliveries). */
+  republishAvoided: number;
   /** Why the reported record failed (for the caller's log); absent when the batch succeeded. */
   failure?: unknown;
 }
@@ -52,6 +68,8 @@ export interface PublishOutcome extends BatchItemFailures {
 export async function publishFromOrigin<R extends TableStreamRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
   let published = 0;
   let skipped = 0;
+  let republishAvoided = 0;
+  const { ledger } = opts;
   for (const record of records) {
     try {
       const message = isFromRegion(record, opts.region) ? opts.toMessage(record) : undefined;
@@ -59,14 +77,20 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
         skipped++;
         continue;
       }
+      const id = ledger ? message.id : undefined;
+      if (id !== undefined && (await ledger!.has(id))) {
+        republishAvoided++;
+        continue;
+      }
       await opts.publish(message);
+      if (id !== undefined) await ledger!.add(id);
       published++;
     } catch (error) {
       const itemIdentifier = record.dynamodb?.SequenceNumber;
       // Without a sequence number Lambda cannot resume mid-batch: fail the whole batch instead.
       if (!itemIdentifier) throw error;
-      return { batchItemFailures: [{ itemIdentifier }], published, skipped, failure: error };
+      return { batchItemFailures: [{ itemIdentifier }], published, skipped, republishAvoided, failure: error };
     }
   }
-  return { batchItemFailures: [], published, skipped };
+  return { batchItemFailures: [], published, skipped, republishAvoided };
 }

@@ -30,7 +30,7 @@ describe('publishFromOrigin', () => {
     const records = [record('INSERT', item('a', 'us-east-1')), record('INSERT', item('b', 'us-west-2')), record('MODIFY', item('c', 'us-east-1'))];
     const east = collector();
     const west = collector();
-    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: east.publish })).toEqual({ batchItemFailures: [], published: 2, skipped: 1 });
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: east.publish })).toEqual({ batchItemFailures: [], published: 2, skipped: 1, republishAvoided: 0 });
     await publishFromOrigin(records, { region: 'us-west-2', toMessage, publish: west.publish });
     expect(east.published).toEqual(['a', 'c']);
     expect(west.published).toEqual(['b']);
@@ -64,5 +64,22 @@ describe('publishFromOrigin', () => {
   it('fails the whole batch when the failing record has no sequence number to resume from', async () => {
     const bare: TableStreamRecord = { eventName: 'INSERT', dynamodb: { NewImage: item('a', 'us-east-1') } };
     await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
+  });
+
+  it('with a ledger, a redelivered batch publishes nothing again; a failed put is retried', async () => {
+    const ids = new Set<string>();
+    const ledger = { has: async (id: string) => ids.has(id), add: async (id: string) => void ids.add(id) };
+    const withId = (r: TableStreamRecord) => {
+      const m = toMessage(r);
+      return m && { ...m, id: m.data };
+    };
+    const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
+    const failing = collector('c');
+    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: failing.publish, ledger });
+    expect(first.batchItemFailures).toHaveLength(1);
+    // Lambda redelivers the whole batch (e.g. the invocation was not checkpointed).
+    const again = collector();
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: again.publish, ledger })).toMatchObject({ published: 1, republishAvoided: 2 });
+    expect([...failing.published, ...again.published]).toEqual(['a', 'b', 'c']);
   });
 });

@@ -18,6 +18,7 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
     expect(loadService(serviceDir, { stage: 'prod', region }).resources.map((r) => r.Properties.TableName ?? r.Properties.Name)).toEqual([
       'destinations-prod-events',
       'destinations-prod-read-model',
+      'destinations-prod-published',
       'destinations-prod-domain-events',
     ]);
   });
@@ -33,6 +34,11 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
       { AttributeName: 'partitionKey', KeyType: 'HASH' },
       { AttributeName: 'eventId', KeyType: 'RANGE' },
     ]);
+  });
+
+  it('keeps the trigger\'s published ledger in a regional table that expires entries', () => {
+    expect(resource('PublishedTable').Properties).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    expect((service.custom.autoscaling as { table: string }[]).map((a) => a.table)).not.toContain('PublishedTable');
   });
 
   it('has one KMS-encrypted Kinesis stream per region', () => {
@@ -75,6 +81,7 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
         EVENTS_TABLE: 'destinations-local-events',
         READ_MODEL_TABLE: 'destinations-local-read-model',
         STREAM_NAME: 'destinations-local-domain-events',
+        PUBLISHED_TABLE: 'destinations-local-published',
       });
     }
   });

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 
 /**
  * Which event-store stream records are domain events, and what is published for them: the stored
- * event JSON, keyed by destination id. The store is append-only, so only an INSERT is a new event
+ * event JSON, keyed by destination id, with the event id for the published ledger. The store is append-only, so only an INSERT is a new event
  * (a MODIFY of the origin's own item is a legacy table stamping aws:rep:*, which the origin filter
  * also drops). An INSERT without the event attribute was not written by the event store; retrying
  * cannot fix it, so it is logged and skipped instead of blocking the shard.
@@ -14,10 +14,11 @@ export function eventStoreMessages(log: Logger): (record: TableStreamRecord) => 
     const image = record.dynamodb?.NewImage;
     const data = image?.event?.S;
     const partitionKey = image?.partitionKey?.S;
-    if (data === undefined || partitionKey === undefined) {
-      log.error('event store item without partitionKey or event: not published', { eventID: record.eventID, keys: Object.keys(image ?? {}) });
+    const id = image?.eventId?.S;
+    if (data === undefined || partitionKey === undefined || id === undefined) {
+      log.error('event store item without partitionKey, eventId or event: not published', { eventID: record.eventID, keys: Object.keys(image ?? {}) });
       return undefined;
     }
-    return { partitionKey, data };
+    return { partitionKey, data, id };
   };
 }

@@ -1,4 +1,6 @@
 import { publishFromOrigin, type BatchItemFailures, type TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
+import { documentClient } from '../adapters/documentClient.js';
+import { dynamoPublishedLedger } from '../adapters/dynamoPublishedLedger.js';
 import { kinesisPublisher } from '../adapters/kinesisPublisher.js';
 import { eventStoreMessages } from '../app/eventStoreMessages.js';
 import { functionLogger, requiredEnv } from './environment.js';
@@ -8,10 +10,11 @@ const region = requiredEnv('AWS_REGION');
 const log = functionLogger();
 const publish = kinesisPublisher(requiredEnv('STREAM_NAME'));
 const toMessage = eventStoreMessages(log);
+const ledger = dynamoPublishedLedger(documentClient(), requiredEnv('PUBLISHED_TABLE'));
 
 export const handler = async (event: { Records: TableStreamRecord[] }): Promise<BatchItemFailures> => {
-  const outcome = await publishFromOrigin(event.Records, { region, toMessage, publish });
+  const outcome = await publishFromOrigin(event.Records, { region, toMessage, publish, ledger });
   if (outcome.failure !== undefined) log.warn('publishing failed; the batch resumes from the reported record', { error: outcome.failure, published: outcome.published });
-  else log.debug('published', { published: outcome.published, skipped: outcome.skipped });
+  else log.debug('published', { published: outcome.published, skipped: outcome.skipped, republishAvoided: outcome.republishAvoided });
   return { batchItemFailures: outcome.batchItemFailures };
 };

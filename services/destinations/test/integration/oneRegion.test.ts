@@ -113,6 +113,18 @@ describe('destinations in one region, on real components', () => {
     expect(published().filter((e) => e.partitionKey === foreignId)).toEqual([]);
   });
 
+  it('a trigger batch delivered again (not checkpointed, e.g. a region paused mid-batch) publishes nothing twice', async () => {
+    const id = (await api('POST', '/destinations', { name: 'Once' })).body.id as string;
+    await eventually('published', () => (published().some((e) => e.partitionKey === id) ? true : undefined));
+    const item = (await scanAll(east, stage.eventsTable)).find((i) => i.partitionKey?.S === id)!;
+    await eventually('the ledger entry', async () => ((await scanAll(east, stage.publishedTable)).some((i) => i.eventId?.S === item.eventId?.S) ? true : undefined));
+    const before = published().length;
+    const triggerName = stage.apiFunction.replace(/-api$/, '-trigger');
+    const redelivered = { Records: [{ eventID: 'again', eventName: 'INSERT', awsRegion: REGION, dynamodb: { NewImage: item, SequenceNumber: '1' } }] };
+    expect(await east.runtime.invoke(triggerName, redelivered)).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(before);
+  });
+
   it('N commands publish exactly N command events, one per write, each once', async () => {
     const before = commandEvents().length;
     const ids: string[] = [];

@@ -101,6 +101,7 @@ export interface DeployedStage {
   stage: string;
   eventsTable: string;
   readModelTable: string;
+  publishedTable: string;
   streamName: string;
   /** The API function's name in every region. */
   apiFunction: string;
@@ -119,6 +120,7 @@ export async function deployStage(h: Harness, stage: string, mode: GlobalTableMo
     stage,
     eventsTable: props('EventsTable').TableName as string,
     readModelTable: props('ReadModelTable').TableName as string,
+    publishedTable: props('PublishedTable').TableName as string,
     streamName: props('EventStream').Name as string,
     apiFunction: defs[0]!.service.functions.find((f) => f.key === 'api')!.name,
   };
