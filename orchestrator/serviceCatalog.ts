@@ -8,9 +8,13 @@ export function serviceDirs(root: string = repoRoot): string[] {
   const dir = join(root, 'services');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && (existsSync(join(dir, e.name, 'serverless.yml')) || existsSync(join(dir, e.name, 'serverless.yaml'))))
+    .filter((e) => e.isDirectory() && hasServiceFile(join(dir, e.name)))
     .map((e) => join(dir, e.name))
     .sort();
+}
+
+export function hasServiceFile(dir: string): boolean {
+  return existsSync(join(dir, 'serverless.yml')) || existsSync(join(dir, 'serverless.yaml'));
 }
 
 /**

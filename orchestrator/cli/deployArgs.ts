@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { MeridianConfig } from '../../regions/config.js';
 import { LOCAL_STAGE } from '../../local/deploy/localDeployer.js';
-import { serviceDirs } from '../serviceCatalog.js';
+import { hasServiceFile, serviceDirs } from '../serviceCatalog.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -42,7 +41,7 @@ export function parseDeployArgs(command: string, args: string[], config: Meridia
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new UsageError(`--stage "${stage}" must contain only letters, digits and -`);
   const dirs = positional.length ? positional.map((p) => resolve(p)) : serviceDirs();
   for (const d of dirs) {
-    if (!existsSync(join(d, 'serverless.yml')) && !existsSync(join(d, 'serverless.yaml'))) throw new UsageError(`${d} has no serverless.yml`);
+    if (!hasServiceFile(d)) throw new UsageError(`${d} has no serverless.yml`);
   }
   return { region, target, stage, serviceDirs: dirs };
 }
