@@ -23,8 +23,8 @@ import {
  * Handlers act on the source's current state, never on the notification's version, so late or
  * repeated notifications converge on what the bucket holds. Three guards keep regions converged:
  * - last writer wins: `written-at` (ISO time of the write at its origin; the writer may set it, else
- *   the origin object's Last-Modified) orders writes of one key made in different regions, ties
- *   broken by origin bucket name, and a delete marker outranks writes made before it;
+ *   the origin object's Last-Modified) orders writes of one key made in different regions, ties going
+ *   to the origin bucket whose name sorts first, and a delete marker outranks writes made before it;
  * - the put into the next bucket is conditional on what was read there (If-Match / If-None-Match),
  *   so a write landing in between is never overwritten blindly;
  * - after writing, the source is read again: if it changed meanwhile (two deliveries for one key
@@ -135,12 +135,15 @@ function originOf(object: PresentObject, bucket: string): string {
   return object.metadata[ORIGIN_METADATA] ?? bucket;
 }
 
-/** Last writer wins; equal times go to the greater origin name, so every region picks the same write. */
+/**
+ * Last writer wins. Equal times (two regions writing the same version, as when both build one
+ * destination's view) go to the origin bucket whose name sorts first, so every region keeps the same write.
+ */
 function isLater(there: PresentObject, thereBucket: string, writtenAt: string, origin: string): boolean {
   const a = Date.parse(writtenAtOf(there));
   const b = Date.parse(writtenAt);
   if (a !== b) return a > b;
-  return originOf(there, thereBucket) > origin;
+  return originOf(there, thereBucket) < origin;
 }
 
 /** 412 from If-Match/If-None-Match, or S3's 409 for conditional writes racing on one key. */

@@ -115,6 +115,21 @@ describe('round-robin replication round a ring of three object stores', () => {
     for (const r of ring.regions) expect((await read(r.s3, r.bucket, key))!.body, r.name).toBe('{"v":2}');
   });
 
+  it('when two regions write the same version, every region keeps the copy from the origin that sorts first', async () => {
+    const [, b, c] = ring.regions as [typeof ring.regions[0], typeof ring.regions[0], typeof ring.regions[0]];
+    const key = 'destinations/same-version.json';
+    // Both regions built the same view of the same version (as destinations' read model does).
+    const written = { 'written-at': '2026-02-02T00:00:00.000Z' };
+    await Promise.all([put(b.s3, b.bucket, key, '{"v":7}', written), put(c.s3, c.bucket, key, '{"v":7}', written)]);
+    await everywhere(key, '{"v":7}');
+    await ring.idle();
+    const first = [b.bucket, c.bucket].sort()[0];
+    for (const r of ring.regions) {
+      const copy = await read(r.s3, r.bucket, key);
+      expect(copy!.metadata.origin ?? r.bucket, r.name).toBe(first);
+    }
+  });
+
   it('a repeated notification changes nothing', async () => {
     const [a, b] = ring.regions as [typeof ring.regions[0], typeof ring.regions[0]];
     const key = 'destinations/repeat.json';
