@@ -13,8 +13,10 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  *
  * Stream sources deliver at least once: a batch whose invocation finished but was not checkpointed
  * (a region paused or crashed mid-batch, a timeout after the last put) comes again. With a ledger and
- * message ids, a message already published is skipped on redelivery; only a crash between the put and
- * the ledger write can still publish twice, so consumers stay idempotent all the same.
+ * message ids, each message is claimed before it is published and confirmed after; a redelivered
+ * message that is confirmed is skipped, and one that is only claimed (the earlier attempt's outcome is
+ * unknown: the put may or may not have landed) is looked for on the stream itself (`wasPublished`)
+ * before it is published again. Without `wasPublished` such a message is published again: at least once.
  */
 
 /** A DynamoDB stream record as Lambda delivers it: the fields this module reads. */
@@ -31,10 +33,15 @@ export interface OriginMessage {
   id?: string;
 }
 
+/** What the ledger knew of a message when it was claimed. */
+export type Claim = { state: 'new' } | { state: 'claimed'; claimedAt: number } | { state: 'published' };
+
 /** Remembers which messages this region has published (a regional table, not a global one). */
 export interface PublishedLedger {
-  has(id: string): Promise<boolean>;
-  add(id: string): Promise<void>;
+  /** Records the intent to publish `id` now; answers what an earlier attempt left (keeping its claim time). */
+  claim(id: string): Promise<Claim>;
+  /** Records that `id` is on the stream. */
+  confirm(id: string): Promise<void>;
 }
 
 export interface PublishFromOriginOptions<R extends TableStreamRecord> {
@@ -47,6 +54,8 @@ export interface PublishFromOriginOptions<R extends TableStreamRecord> {
   toMessage(record: R): OriginMessage | undefined;
   publish(message: OriginMessage): Promise<void>;
   ledger?: PublishedLedger;
+  /** Whether `message` is on the stream already, published at or after `sinceMs` (epoch ms). */
+  wasPublished?(message: OriginMessage, sinceMs: number): Promise<boolean>;
 }
 
 /** Lambda's partial batch response for stream sources. */
@@ -78,12 +87,12 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
         continue;
       }
       const id = ledger ? message.id : undefined;
-      if (id !== undefined && (await ledger!.has(id))) {
+      if (id !== undefined && (await alreadyPublished(message, id, ledger!, opts))) {
         republishAvoided++;
         continue;
       }
       await opts.publish(message);
-      if (id !== undefined) await ledger!.add(id);
+      if (id !== undefined) await ledger!.confirm(id);
       published++;
     } catch (error) {
       const itemIdentifier = record.dynamodb?.SequenceNumber;
@@ -93,4 +102,14 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
     }
   }
   return { batchItemFailures: [], published, skipped, republishAvoided };
+}
+
+async function alreadyPublished<R extends TableStreamRecord>(message: OriginMessage, id: string, ledger: PublishedLedger, opts: PublishFromOriginOptions<R>): Promise<boolean> {
+  const claim = await ledger.claim(id);
+  if (claim.state === 'published') return true;
+  if (claim.state === 'claimed' && opts.wasPublished && (await opts.wasPublished(message, claim.claimedAt))) {
+    await ledger.confirm(id);
+    return true;
+  }
+  return false;
 }

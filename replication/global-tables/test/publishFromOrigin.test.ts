@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishFromOrigin, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
+import { publishFromOrigin, type Claim, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
 
 type Stamp = Record<string, { S: string } | { N: string }>;
 let seq = 0;
@@ -66,20 +66,64 @@ describe('publishFromOrigin', () => {
     await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
   });
 
-  it('with a ledger, a redelivered batch publishes nothing again; a failed put is retried', async () => {
-    const ids = new Set<string>();
-    const ledger = { has: async (id: string) => ids.has(id), add: async (id: string) => void ids.add(id) };
-    const withId = (r: TableStreamRecord) => {
-      const m = toMessage(r);
-      return m && { ...m, id: m.data };
+  function memoryLedger() {
+    const entries = new Map<string, Claim>();
+    return {
+      entries,
+      async claim(id: string): Promise<Claim> {
+        const found = entries.get(id);
+        if (found) return found;
+        entries.set(id, { state: 'claimed', claimedAt: 1_000 });
+        return { state: 'new' };
+      },
+      async confirm(id: string) {
+        entries.set(id, { state: 'published' });
+      },
     };
+  }
+  const withId = (r: TableStreamRecord) => {
+    const m = toMessage(r);
+    return m && { ...m, id: m.data };
+  };
+
+  it('with a ledger, a redelivered batch publishes nothing again; a failed put is retried', async () => {
+    const ledger = memoryLedger();
     const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
     const failing = collector('c');
-    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: failing.publish, ledger });
+    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: failing.publish, ledger, wasPublished: async () => false });
     expect(first.batchItemFailures).toHaveLength(1);
     // Lambda redelivers the whole batch (e.g. the invocation was not checkpointed).
     const again = collector();
-    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: again.publish, ledger })).toMatchObject({ published: 1, republishAvoided: 2 });
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: again.publish, ledger, wasPublished: async () => false })).toMatchObject({ published: 1, republishAvoided: 2 });
     expect([...failing.published, ...again.published]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a claim left unconfirmed (put landed, confirmation lost) is looked up on the stream, not published again', async () => {
+    const ledger = memoryLedger();
+    const records = [record('INSERT', item('a', 'us-east-1'))];
+    const stream: string[] = [];
+    // The put lands, then the region goes away before the ledger hears of it.
+    const brokenLedger = { ...ledger, confirm: async () => Promise.reject(new Error('connection refused')) };
+    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger: brokenLedger });
+    expect(first.batchItemFailures).toHaveLength(1);
+    const seenSince: number[] = [];
+    const wasPublished = async (m: OriginMessage, since: number) => {
+      seenSince.push(since);
+      return stream.includes(m.data);
+    };
+    const again = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger, wasPublished });
+    expect(again).toMatchObject({ published: 0, republishAvoided: 1, batchItemFailures: [] });
+    expect(stream).toEqual(['a']);
+    expect(seenSince).toEqual([1_000]);
+    expect(ledger.entries.get('a')).toEqual({ state: 'published' });
+  });
+
+  it('a claim whose put never landed is published on redelivery', async () => {
+    const ledger = memoryLedger();
+    const records = [record('INSERT', item('a', 'us-east-1'))];
+    await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: collector('a').publish, ledger });
+    const stream = collector();
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: stream.publish, ledger, wasPublished: async () => false })).toMatchObject({ published: 1 });
+    expect(stream.published).toEqual(['a']);
   });
 });

@@ -4,10 +4,8 @@ import { meridian } from '../../../../local/test/support/cloudProcess.js';
 import { ensureCloud } from '../../../../local/test/support/testCloud.js';
 import {
   allStreamEvents,
-  ANSWER_TYPES,
   byKey,
   cloudClients,
-  COMMAND_TYPES,
   EAST,
   eventually,
   redeliver,
@@ -19,42 +17,24 @@ import {
   WEST,
   type Cloud,
 } from './cloudSupport.js';
+import { userActions, type UserActions } from './userActions.js';
 
 // Against the run's local cloud, which deploys services/destinations into both regions at start:
 // the real regional APIs, the front door, the regions' DynamoDB and Kinesis endpoints, the real CLI.
 let cloud: Cloud;
 
-const read = (region: string, id: string, until: (body: Record<string, unknown>) => boolean = () => true, ms?: number) =>
-  eventually(`${id} readable in ${region}`, async () => {
-    const res = await cloud.call(region, 'GET', `/destinations/${id}`);
-    return res.status === 200 && until(res.body) ? res.body : undefined;
-  }, ms);
-const propose = async (region: string, body: unknown) => {
-  const res = await cloud.call(region, 'POST', '/destinations', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body.id as string;
-};
-/**
- * A command as a user sends it: to the region's endpoint, or through the front door when that region
- * refuses connections (an outage). An update that reaches a region before the proposal has replicated
- * there is a 404 (nothing stored): it is sent again until the region knows the destination.
- */
-const command = async (region: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const attempt = () => cloud.call(region, method, path, body).catch(() => cloud.call('front-door', method, path, body));
-  let res = await attempt();
-  for (let tries = 0; res.status === 404 && method !== 'POST' && tries < 200; tries++) {
-    await sleep(50);
-    res = await attempt();
-  }
-  expect(res.status, `${region} ${method} ${path} → ${JSON.stringify(res.body)}`).toBe(202);
-  return res.body;
-};
+let read: UserActions['read'];
+let propose: UserActions['propose'];
+let command: UserActions['command'];
+let runCommands: UserActions['runCommands'];
+let expectExactlyOnce: UserActions['expectExactlyOnce'];
 const readModelItem = async (region: string, id: string) => (await scanAll(cloud.db[region]!, TABLES.readModel)).find((i) => i.id?.S === id);
 
 beforeAll(async () => {
   const config = await ensureCloud();
   await requireDeployed(config);
   cloud = cloudClients(config);
+  ({ read, propose, command, runCommands, expectExactlyOnce } = userActions(cloud));
 });
 
 afterAll(async () => {
@@ -129,12 +109,12 @@ describe('destinations in the local cloud', () => {
     await expectExactlyOnce(result);
   });
 
-  it('still exactly N when us-west-2 is in outage during the run and recovers after it', async () => {
+  it.each([WEST, EAST])('still exactly N when %s is in outage during the run and recovers after it', async (region) => {
     const result = await runCommands({
       count: 30,
       during: async (i) => {
-        if (i === 10) await meridian('outage', WEST);
-        if (i === 22) await meridian('recover', WEST);
+        if (i === 10) await meridian('outage', region);
+        if (i === 22) await meridian('recover', region);
       },
     });
     await expectExactlyOnce(result);
@@ -194,58 +174,3 @@ describe('destinations in the local cloud', () => {
     expect(after.length).toBe(mine.length * 2); // the duplicates we put, and nothing published in answer to them
   });
 });
-
-interface CommandRun {
-  ids: string[];
-  commands: number;
-  /** Commands that carry a location (each gets one answer). */
-  located: number;
-}
-
-/**
- * `count` commands alternating between the regions' own endpoints: proposals, then updates and
- * removals of them. A command aimed at a region that refuses connections (outage) goes through the
- * front door instead, as a user's would. 202s only are counted.
- */
-async function runCommands(opts: { count: number; during?: (i: number) => Promise<void> }): Promise<CommandRun> {
-  const ids: string[] = [];
-  const run: CommandRun = { ids, commands: 0, located: 0 };
-  const send = command;
-  for (let i = 0; i < opts.count; i++) {
-    await opts.during?.(i);
-    const region = REGIONS[i % 2]!;
-    const located = i % 4 !== 3;
-    if (i < opts.count / 2) {
-      const body = await send(region, 'POST', '/destinations', { name: `Run ${i}`, ...(located ? { location: { lat: (i % 180) - 89, lon: i } } : {}) });
-      ids.push(body!.id as string);
-      if (located) run.located++;
-    } else if (i < opts.count - 3) {
-      const id = ids[i - Math.floor(opts.count / 2)]!;
-      await send(region, 'PUT', `/destinations/${id}`, { description: `changed by command ${i}`, ...(located ? { location: { lat: 200, lon: 0 } } : {}) });
-      if (located) run.located++;
-    } else {
-      await send(region, 'DELETE', `/destinations/${ids[opts.count - 1 - i]!}`);
-    }
-    run.commands++;
-  }
-  return run;
-}
-
-/** Counts, over both regions' streams, the events of the run's destinations: exactly one per command and per answer. */
-async function expectExactlyOnce(run: CommandRun): Promise<void> {
-  const mine = async () => (await allStreamEvents(cloud)).filter((e) => run.ids.includes(e.partitionKey));
-  await eventually(`${run.commands} command events and ${run.located} answers`, async () => {
-    const events = await mine();
-    return events.filter((e) => COMMAND_TYPES.includes(e.type)).length >= run.commands && events.filter((e) => ANSWER_TYPES.includes(e.type)).length >= run.located ? true : undefined;
-  }, 60_000);
-  await sleep(2_000); // room for a duplicate to show up
-  const events = await mine();
-  const describe = (xs: typeof events) => JSON.stringify(xs.map((e) => [e.type, e.id.slice(-8), e.partitionKey.slice(0, 8), e.streamRegion, e.tags.region, e.validates?.slice(-8), e.timestamp]));
-  expect(events.filter((e) => COMMAND_TYPES.includes(e.type)), describe(events)).toHaveLength(run.commands);
-  expect(events.filter((e) => ANSWER_TYPES.includes(e.type)), describe(events)).toHaveLength(run.located);
-  expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-  for (const e of events) {
-    expect(e.streamRegion, `${e.type} ${e.id} tagged ${e.tags.region}`).toBe(e.tags.region);
-    expect(e.recordPartitionKey).toBe(e.partitionKey);
-  }
-}

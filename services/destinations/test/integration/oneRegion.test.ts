@@ -14,6 +14,7 @@ let stage: DeployedStage;
 
 const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => callApi(east, stage, method, path, body, headers);
 const published = () => publishedEvents(east, stage.streamName);
+const triggerName = () => stage.apiFunction.replace(/-api$/, '-trigger');
 const commandEvents = () => published().filter((e) => (COMMAND_EVENT_TYPES as readonly string[]).includes(e.type));
 const readModel = (id: string) =>
   eventually(`GET ${id}`, async () => {
@@ -117,12 +118,33 @@ describe('destinations in one region, on real components', () => {
     const id = (await api('POST', '/destinations', { name: 'Once' })).body.id as string;
     await eventually('published', () => (published().some((e) => e.partitionKey === id) ? true : undefined));
     const item = (await scanAll(east, stage.eventsTable)).find((i) => i.partitionKey?.S === id)!;
-    await eventually('the ledger entry', async () => ((await scanAll(east, stage.publishedTable)).some((i) => i.eventId?.S === item.eventId?.S) ? true : undefined));
+    const ledgerEntry = () => scanAll(east, stage.publishedTable).then((items) => items.find((i) => i.eventId?.S === item.eventId?.S));
+    await eventually('the ledger entry', async () => ((await ledgerEntry())?.state?.S === 'published' ? true : undefined));
     const before = published().length;
-    const triggerName = stage.apiFunction.replace(/-api$/, '-trigger');
     const redelivered = { Records: [{ eventID: 'again', eventName: 'INSERT', awsRegion: REGION, dynamodb: { NewImage: item, SequenceNumber: '1' } }] };
-    expect(await east.runtime.invoke(triggerName, redelivered)).toEqual({ batchItemFailures: [] });
+    expect(await east.runtime.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
     expect(published()).toHaveLength(before);
+
+    // The put landed but its confirmation was lost (the region went away in between): the trigger
+    // finds the record on the stream instead of publishing it again.
+    await east.db.send(new PutItemCommand({ TableName: stage.publishedTable, Item: { eventId: item.eventId!, state: { S: 'claimed' }, claimedAt: { N: String(Date.now() - 3_000) }, expiresAt: { N: '9999999999' } } }));
+    expect(await east.runtime.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(before);
+    expect((await ledgerEntry())?.state).toEqual({ S: 'published' });
+  });
+
+  it('a claimed event that never reached the stream is published once on redelivery', async () => {
+    const destination = '22222222-2222-4222-8222-222222222222';
+    const event = { id: '01a20000-0000-7000-8000-000000000001', type: 'destinationProposed', timestamp: Date.now(), partitionKey: destination, tags: { region: REGION, user: 'anonymous' }, destination: { id: destination, name: 'Claimed' } };
+    // An earlier attempt claimed it and then failed before its put.
+    await east.db.send(new PutItemCommand({ TableName: stage.publishedTable, Item: { eventId: { S: event.id }, state: { S: 'claimed' }, claimedAt: { N: String(Date.now()) }, expiresAt: { N: '9999999999' } } }));
+    await east.db.send(new PutItemCommand({
+      TableName: stage.eventsTable,
+      Item: { partitionKey: { S: destination }, eventId: { S: event.id }, type: { S: event.type }, timestamp: { N: String(event.timestamp) }, event: { S: JSON.stringify(event) }, 'meridian:origin': { S: REGION } },
+    }));
+    await eventually('published', () => (published().some((e) => e.partitionKey === destination) ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(published().filter((e) => e.partitionKey === destination)).toHaveLength(1);
   });
 
   it('N commands publish exactly N command events, one per write, each once', async () => {
@@ -158,8 +180,9 @@ describe('destinations in one region, on real components', () => {
     const everything = published();
     await eventually('read models settled', async () => {
       const items = await scanAll(east, stage.readModelTable);
-      return items.length > 0 && items.every((i) => i.status?.S !== 'pending' || !i.location) ? true : undefined;
-    });
+      if (items.length > 0 && items.every((i) => i.status?.S !== 'pending' || !i.location)) return true;
+      throw new Error(`pending: ${JSON.stringify(items.filter((i) => i.status?.S === 'pending' && i.location))}`);
+    }, 40_000);
     const before = { events: await scanAll(east, stage.eventsTable), readModel: await scanAll(east, stage.readModelTable) };
     for (const event of everything) {
       const { recordPartitionKey, ...original } = event;
