@@ -30,6 +30,8 @@ export interface ContentHeaders {
 
 export interface AbsentObject {
   kind: 'absent';
+  /** The key's latest version is a delete marker (S3 says so on the 404); false when unknown. */
+  deleteMarker?: boolean;
 }
 
 export type ObjectState = PresentObject | AbsentObject;
@@ -59,8 +61,9 @@ export async function headObject(s3: S3Client, bucket: string, key: string): Pro
   try {
     return present(await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
   } catch (err) {
-    if (isNotFound(err)) return ABSENT;
-    throw err;
+    if (!isNotFound(err)) throw err;
+    const headers = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers ?? {};
+    return { kind: 'absent', deleteMarker: headers['x-amz-delete-marker'] === 'true' };
   }
 }
 

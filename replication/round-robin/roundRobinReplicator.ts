@@ -95,7 +95,7 @@ async function copyToNext(hop: RingHop, ref: { bucket: string; key: string }, so
   if (there.kind === 'present') {
     if (there.etag === source.etag && originOf(there, hop.nextBucket) === origin && writtenAtOf(there) === writtenAt) return 'already-there';
     if (isLater(there, hop.nextBucket, writtenAt, origin)) return 'newer-there';
-  } else {
+  } else if (there.deleteMarker) {
     const deletedAt = await deleteMarkerTime(hop.next, hop.nextBucket, ref.key);
     if (deletedAt && Date.parse(writtenAt) < deletedAt.getTime() + SECOND_MS) return 'deleted-there-later';
   }

@@ -136,25 +136,25 @@ describe('the listener: read-model changes taken in this region become JSON view
     expect(await versions('destinations/lisbon.json')).toEqual({ versions: 2, markers: 1 });
   });
 
-  it('when a view cannot be written, reports that record and every later one for the stream to retry', async () => {
-    const event: DynamoDbStreamEvent = {
-      Records: ['ok-1', 'fails', 'ok-2'].map((id, i) => ({
-        eventName: 'INSERT',
-        dynamodb: { SequenceNumber: String(100 + i), NewImage: { id: { S: id }, name: { S: id }, status: { S: 'pending' }, updatedAt: { S: '2026-03-01T10:00:00.000Z' }, removed: { BOOL: false }, 'meridian:origin': { S: REGION } } },
-      })),
-    };
-    const written: string[] = [];
+  it('when a view cannot be written, reports that record and every later one, and holds back that destination’s later changes', async () => {
+    const record = (id: string, name: string, seq: number) => ({
+      eventName: 'MODIFY',
+      dynamodb: { SequenceNumber: String(seq), NewImage: { id: { S: id }, name: { S: name }, status: { S: 'pending' }, updatedAt: { S: `2026-03-01T10:00:0${seq - 100}.000Z` }, removed: { BOOL: false }, 'meridian:origin': { S: REGION } } },
+    });
+    const event: DynamoDbStreamEvent = { Records: [record('ok-1', 'A', 100), record('fails', 'B1', 101), record('ok-2', 'C', 102), record('fails', 'B2', 103)] };
+    const attempted: string[] = [];
     const failing: ViewBucket = {
       put: async (view) => {
+        attempted.push(`${view.id}:${view.name}`);
         if (view.id === 'fails') throw new Error('S3 is unavailable');
-        written.push(view.id);
       },
       delete: async () => {},
       get: async () => undefined,
     };
     expect(await applyReadModelChanges({ views: failing, region: REGION, log: memoryLog() }, event)).toEqual({
-      batchItemFailures: [{ itemIdentifier: '101' }, { itemIdentifier: '102' }],
+      batchItemFailures: [{ itemIdentifier: '101' }, { itemIdentifier: '102' }, { itemIdentifier: '103' }],
     });
-    expect(written).toEqual(['ok-1']);
+    // Other destinations go on (their rewrite on retry changes nothing); the failing one's later change waits for the retry.
+    expect(attempted.sort()).toEqual(['fails:B1', 'ok-1:A', 'ok-2:C']);
   });
 });
