@@ -21,6 +21,9 @@ import { userActions, type UserActions } from './userActions.js';
 
 // Against the run's local cloud, which deploys services/destinations into both regions at start:
 // the real regional APIs, the front door, the regions' DynamoDB and Kinesis endpoints, the real CLI.
+// Generous timeouts: the cloud shares two cores with whatever else runs (waits end as soon as they can).
+const SLOW = 120_000;
+const OUTAGE = 240_000;
 let cloud: Cloud;
 
 let read: UserActions['read'];
@@ -52,7 +55,7 @@ describe('destinations in the local cloud', () => {
       expect(got).toMatchObject({ id: res.body.id, name: 'Through the front door', status: 'pending', updatedIn: EAST });
     }
     expect((await cloud.call(WEST, 'GET', '/destinations/00000000-0000-4000-8000-000000000000')).region).toBe(WEST);
-  });
+  }, SLOW);
 
   it('proposed in us-east-1 is read in us-west-2 as locationValidated, or failed for impossible coordinates', async () => {
     const porto = await propose(EAST, { name: 'Porto', description: 'by the Douro', location: { lat: 41.1579, lon: -8.6291 } });
@@ -67,7 +70,7 @@ describe('destinations in the local cloud', () => {
       updatedIn: EAST,
     });
     expect(await read(WEST, nowhere, (b) => b.status === 'failed')).toMatchObject({ name: 'Nowhere', location: { lat: 91, lon: 181 } });
-  });
+  }, SLOW);
 
   it('bad input gets 4xx with a JSON reason and leaves every table in both regions unchanged', async () => {
     const known = await propose(EAST, { name: 'Known' });
@@ -102,12 +105,12 @@ describe('destinations in the local cloud', () => {
     }
     await sleep(1_500); // anything these requests had stored would have replicated and been published by now
     expect(await snapshot()).toEqual(before);
-  });
+  }, SLOW);
 
   it('N commands spread over both regions publish exactly N command events in total, each once, by the region that took it', async () => {
     const result = await runCommands({ count: 30 });
     await expectExactlyOnce(result);
-  });
+  }, SLOW);
 
   it.each([WEST, EAST])('still exactly N when %s is in outage during the run and recovers after it', async (region) => {
     const result = await runCommands({
@@ -125,7 +128,7 @@ describe('destinations in the local cloud', () => {
         return e && w && isDeepStrictEqual(e, w) ? true : undefined;
       });
     }
-  });
+  }, OUTAGE);
 
   it('concurrent updates of one destination in both regions leave identical read models in both', async () => {
     const id = await propose(EAST, { name: 'Contested', location: { lat: 1, lon: 1 } });
@@ -151,7 +154,7 @@ describe('destinations in the local cloud', () => {
     const { 'meridian:origin': _stamp, ...settled } = (await readModelItem(EAST, id))!;
     const { 'meridian:origin': _first, ...converged } = items;
     expect(settled).toEqual(converged);
-  });
+  }, SLOW);
 
   it('delivering every event a second time changes no read model and adds no event', async () => {
     const ids = [await propose(EAST, { name: 'Replayed east', location: { lat: 5, lon: 5 } }), await propose(WEST, { name: 'Replayed west', location: { lat: 95, lon: 5 } })];
@@ -172,5 +175,5 @@ describe('destinations in the local cloud', () => {
     expect(await snapshot()).toEqual(before);
     const after = (await allStreamEvents(cloud)).filter((e) => ids.includes(e.partitionKey));
     expect(after.length).toBe(mine.length * 2); // the duplicates we put, and nothing published in answer to them
-  });
+  }, SLOW);
 });

@@ -55,11 +55,11 @@ describe('destinations on legacy global tables', () => {
       expect(items.length).toBe(2);
       for (const item of items) expect(item['aws:rep:updateregion']).toEqual({ S: EAST });
     }
-  });
+  }, 120_000);
 
   it('N commands spread over both regions publish exactly N command events, each once', async () => {
     await actions.expectExactlyOnce(await actions.runCommands({ count: 20 }));
-  });
+  }, 120_000);
 
   it('concurrent updates in both regions leave identical read models', async () => {
     const id = await actions.propose(WEST, { name: 'Contested' });
@@ -76,5 +76,5 @@ describe('destinations on legacy global tables', () => {
       const [e, w] = await Promise.all(REGIONS.map(async (r) => (await scanAll(cloud.db[r]!, TABLES.readModel)).find((i) => i.id?.S === id)));
       return e && w && e.eventCount?.N === '14' && e.status?.S === 'locationValidated' && isDeepStrictEqual(e, w) ? true : undefined;
     });
-  });
+  }, 120_000);
 });
