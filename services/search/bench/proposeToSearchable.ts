@@ -5,19 +5,25 @@
  * table) → listener → view in the bucket → topic → replicator → the other region's bucket → topic →
  * indexer → engine.
  *
+ * `via: 'read-model'` writes the read-model items instead (as the destinations builder does, origin
+ * stamped), so the number is search's own part of the path: listener onwards.
+ *
  * Each destination's name holds a word of its own; one poller asks the other region for all the
  * words still awaited every 50 ms (a few GET /search requests, however many are pending), so the
  * measuring adds a steady, small load instead of one poll per destination.
- *   node --import tsx services/search/bench/proposeToSearchable.ts [rate=20] [seconds=30]
+ *   node --import tsx services/search/bench/proposeToSearchable.ts [rate=20] [seconds=30] [api|read-model]
  * uses the local cloud of this environment (MERIDIAN_PORT_OFFSET, MERIDIAN_STATE_DIR) if it is up,
  * otherwise starts one of its own and stops it afterwards.
  */
-import { randomBytes } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localCredentials } from '../../../local/credentials.js';
 import { cloudStatus, startCloudProcess } from '../../../local/test/support/cloudProcess.js';
+import { ORIGIN_ATTRIBUTE } from '../../../replication/global-tables/originFilter.js';
 import { loadConfig, regionConfig, sourcesFromEnv, type MeridianConfig } from '../../../regions/config.js';
 import { sleep, stats, type Stats } from './stats.js';
 
@@ -29,17 +35,20 @@ export interface ProposeToSearchableOptions {
   seconds?: number;
   /** How long to wait for the last proposals before counting them lost. */
   graceMs?: number;
+  /** 'api' (default): POST /destinations. 'read-model': put read-model items, search's part only. */
+  via?: 'api' | 'read-model';
   log?: (line: string) => void;
 }
 
 export interface ProposeToSearchableResult {
+  via: 'api' | 'read-model';
   from: string;
   to: string;
   ratePerS: number;
   proposed: number;
   found: number;
   notFound: number;
-  /** POST /destinations to the origin region, until its 202. */
+  /** POST /destinations (or the read-model put) in the origin region, until it answered. */
   proposeMs: Stats;
   /** Proposal sent → found by GET /search in the other region (within the 50 ms poll). */
   searchableMs: Stats;
@@ -58,6 +67,8 @@ export async function benchProposeToSearchable(opts: ProposeToSearchableOptions)
   const log = opts.log ?? ((l: string) => console.log(l));
   const api = (region: string) => `http://127.0.0.1:${regionConfig(opts.config, region).local.ports.api}`;
   const run = randomBytes(3).toString('hex');
+  const via = opts.via ?? 'api';
+  const propose = via === 'api' ? proposeThroughApi(api(from)) : proposeIntoReadModel(opts.config, from);
 
   const pending = new Map<string, number>(); // word → when its proposal was sent
   const searchable: number[] = [];
@@ -93,21 +104,14 @@ export async function benchProposeToSearchable(opts: ProposeToSearchableOptions)
     const word = `b${run}x${i.toString(36)}`;
     const sent = performance.now();
     pending.set(word, sent);
-    sends.push(fetch(`${api(from)}/destinations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `Bench ${word}`, description: 'proposed by the propose-to-searchable benchmark' }),
-    }).then(async (res) => {
-      await res.arrayBuffer();
-      if (res.status !== 202) throw new Error(`POST /destinations in ${from} answered ${res.status}`);
-      proposeMs.push(performance.now() - sent);
-    }));
+    sends.push(propose(`Bench ${word}`).then(() => void proposeMs.push(performance.now() - sent)));
   }
   await Promise.all(sends);
   proposing = false;
   await poller;
 
   const result: ProposeToSearchableResult = {
+    via,
     from,
     to,
     ratePerS: rate,
@@ -119,8 +123,45 @@ export async function benchProposeToSearchable(opts: ProposeToSearchableOptions)
     machine: { cores: cpus().length, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10, node: process.version },
     target: { p99UnderMs: 1_500 },
   };
-  log(`proposed in ${from} → found by GET /search in ${to}, ${rate}/s for ${seconds} s: p50 ${result.searchableMs.p50} ms, p99 ${result.searchableMs.p99} ms, max ${result.searchableMs.max} ms; not found ${result.notFound} of ${result.proposed}`);
+  log(`${via === 'api' ? 'proposed (POST /destinations)' : 'read-model item written'} in ${from} → found by GET /search in ${to}, ${rate}/s for ${seconds} s: p50 ${result.searchableMs.p50} ms, p99 ${result.searchableMs.p99} ms, max ${result.searchableMs.max} ms; not found ${result.notFound} of ${result.proposed}`);
   return result;
+}
+
+type Propose = (name: string) => Promise<void>;
+
+function proposeThroughApi(base: string): Propose {
+  return async (name) => {
+    const res = await fetch(`${base}/destinations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, description: 'proposed by the propose-to-searchable benchmark' }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 202) throw new Error(`POST /destinations at ${base} answered ${res.status}`);
+  };
+}
+
+/** A read-model item as the destinations builder writes it (stage local's table), stamped with its origin. */
+function proposeIntoReadModel(config: MeridianConfig, region: string): Propose {
+  const db = new DynamoDBClient({ region, endpoint: `http://127.0.0.1:${regionConfig(config, region).local.ports.dynamodb}`, credentials: localCredentials });
+  return async (name) => {
+    const now = Date.now();
+    await db.send(new PutItemCommand({
+      TableName: 'destinations-local-read-model',
+      Item: {
+        id: { S: randomUUID() },
+        name: { S: name },
+        description: { S: 'written by the propose-to-searchable benchmark' },
+        status: { S: 'pending' },
+        updatedAt: { S: new Date(now).toISOString() },
+        updatedIn: { S: region },
+        removed: { BOOL: false },
+        lastEventAt: { N: String(now) },
+        eventCount: { N: '1' },
+        [ORIGIN_ATTRIBUTE]: { S: region },
+      },
+    }));
+  };
 }
 
 /** Words joined into queries of at most 256 characters (GET /search's limit). */
@@ -140,7 +181,8 @@ function chunks(words: string[]): string[][] {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const [rate, seconds] = process.argv.slice(2).map(Number);
+  const [rate, seconds] = process.argv.slice(2, 4).map(Number);
+  const via = process.argv[4] === 'read-model' ? 'read-model' : 'api';
   let config = loadConfig();
   let stop = async () => {};
   if (!(await cloudStatus(config))?.ready) {
@@ -155,7 +197,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     };
   }
   try {
-    const result = await benchProposeToSearchable({ config, ratePerS: rate || undefined, seconds: seconds || undefined });
+    const result = await benchProposeToSearchable({ config, ratePerS: rate || undefined, seconds: seconds || undefined, via });
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await stop();

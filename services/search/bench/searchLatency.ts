@@ -8,7 +8,7 @@
  *   node --import tsx services/search/bench/searchLatency.ts [docs=100000] [rate=50] [seconds=60]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,11 @@ export interface SearchLatencyResult {
   byKind: Record<QueryKind, Stats>;
   /** Results per answer (the page is usually full). */
   meanResults: number;
+  /**
+   * CPU the engine process spent per request (Linux /proc), which contention does not inflate much:
+   * with the machine to itself, latency approaches this plus the HTTP hops.
+   */
+  engineCpuMsPerRequest: number | undefined;
   machine: { cores: number; loadAverage1m: number; node: string };
   target: { p99UnderMs: number };
 }
@@ -98,6 +103,7 @@ export async function benchSearchLatency(opts: SearchLatencyOptions = {}): Promi
 
     const samples: Array<{ kind: QueryKind; ms: number; ok: boolean; results: number }> = [];
     const inFlight: Promise<void>[] = [];
+    const cpuBefore = cpuMs(engine.pid);
     const start = performance.now();
     for (let i = 0; i < rate * seconds; i++) {
       await sleep(Math.max(0, start + (i * 1000) / rate - performance.now()));
@@ -105,6 +111,7 @@ export async function benchSearchLatency(opts: SearchLatencyOptions = {}): Promi
       inFlight.push(call(q.text).then((r) => void samples.push({ kind: q.kind, ...r })));
     }
     await Promise.all(inFlight);
+    const cpuAfter = cpuMs(engine.pid);
 
     const kinds: QueryKind[] = ['content word', 'destination name', 'phrase with common words', 'common word only'];
     const result: SearchLatencyResult = {
@@ -116,10 +123,11 @@ export async function benchSearchLatency(opts: SearchLatencyOptions = {}): Promi
       latencyMs: stats(samples.map((s) => s.ms)),
       byKind: Object.fromEntries(kinds.map((k) => [k, stats(samples.filter((s) => s.kind === k).map((s) => s.ms))])) as Record<QueryKind, Stats>,
       meanResults: Math.round((samples.reduce((n, s) => n + s.results, 0) / samples.length) * 10) / 10,
+      engineCpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) / samples.length) * 100) / 100,
       machine: { cores: cpus().length, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10, node: process.version },
       target: { p99UnderMs: 20 },
     };
-    log(`GET /search at ${rate}/s for ${seconds} s over ${docs} destinations: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, errors ${result.errors}`);
+    log(`GET /search at ${rate}/s for ${seconds} s over ${docs} destinations: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, errors ${result.errors}; engine CPU ${result.engineCpuMsPerRequest ?? '?'} ms/request; load average ${result.machine.loadAverage1m} on ${result.machine.cores} cores`);
     for (const k of kinds) log(`  ${k}: p50 ${result.byKind[k].p50} ms, p99 ${result.byKind[k].p99} ms (n ${result.byKind[k].n})`);
     return result;
   } finally {
@@ -130,7 +138,18 @@ export async function benchSearchLatency(opts: SearchLatencyOptions = {}): Promi
   }
 }
 
-async function startEngineProcess(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+/** utime + stime of a process in ms, from /proc (undefined elsewhere). */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name: indexes 11 and 12 here.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+async function startEngineProcess(dataDir: string): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./serveEngine.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -145,6 +164,7 @@ async function startEngineProcess(dataDir: string): Promise<{ url: string; stop(
   });
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;
