@@ -6,17 +6,18 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  * aws:rep:* stamping record) publish nothing. That is what makes every write one domain event,
  * system-wide (DESIGN data flow 1).
  *
- * Records are published one at a time in stream order, so a destination's events keep their order
- * per partition key. On the first failure the batch stops and that record is reported as Lambda's
- * partial batch response: the records before it are not published twice, the failed one and
- * everything after it are delivered again (configure `functionResponseType: ReportBatchItemFailures`).
+ * Records are published one at a time in stream order, so one partition key's messages keep their
+ * order. On the first failure the batch stops and that record is reported as Lambda's partial batch
+ * response: the records before it are not published twice, the failed one and everything after it
+ * are delivered again (configure `functionResponseType: ReportBatchItemFailures`).
  *
- * Stream sources deliver at least once: a batch whose invocation finished but was not checkpointed
- * (a region paused or crashed mid-batch, a timeout after the last put) comes again. With a ledger and
- * message ids, each message is claimed before it is published and confirmed after; a redelivered
- * message that is confirmed is skipped, and one that is only claimed (the earlier attempt's outcome is
- * unknown: the put may or may not have landed) is looked for on the stream itself (`wasPublished`)
- * before it is published again. Without `wasPublished` such a message is published again: at least once.
+ * Stream sources deliver at least once: a batch whose invocation ran but was not checkpointed (a
+ * region paused or crashed mid-batch, a timeout) comes again. With a ledger and message ids, every
+ * message is claimed before it is published and confirmed after, a batch at a time (three ledger
+ * calls per batch, whatever its size). On redelivery a confirmed message is skipped, and one that is
+ * only claimed (its put may or may not have landed) is looked for on the stream itself
+ * (`wasPublished`, one scan for the whole batch) before it is published again. Without
+ * `wasPublished` such a message is published again: at least once.
  */
 
 /** A DynamoDB stream record as Lambda delivers it: the fields this module reads. */
@@ -33,15 +34,16 @@ export interface OriginMessage {
   id?: string;
 }
 
-/** What the ledger knew of a message when it was claimed. */
-export type Claim = { state: 'new' } | { state: 'claimed'; claimedAt: number } | { state: 'published' };
+/** What the ledger knows of a message: claimed (at epoch ms) by an attempt that did not confirm it, or published. */
+export type LedgerEntry = { state: 'claimed'; claimedAt: number } | { state: 'published' };
 
 /** Remembers which messages this region has published (a regional table, not a global one). */
 export interface PublishedLedger {
-  /** Records the intent to publish `id` now; answers what an earlier attempt left (keeping its claim time). */
-  claim(id: string): Promise<Claim>;
-  /** Records that `id` is on the stream. */
-  confirm(id: string): Promise<void>;
+  lookup(ids: string[]): Promise<Map<string, LedgerEntry>>;
+  /** Records the intent to publish these ids now. */
+  claim(ids: string[]): Promise<void>;
+  /** Records that these ids are on the stream. */
+  confirm(ids: string[]): Promise<void>;
 }
 
 export interface PublishFromOriginOptions<R extends TableStreamRecord> {
@@ -54,8 +56,8 @@ export interface PublishFromOriginOptions<R extends TableStreamRecord> {
   toMessage(record: R): OriginMessage | undefined;
   publish(message: OriginMessage): Promise<void>;
   ledger?: PublishedLedger;
-  /** Whether `message` is on the stream already, published at or after `sinceMs` (epoch ms). */
-  wasPublished?(message: OriginMessage, sinceMs: number): Promise<boolean>;
+  /** Which of `messages` are on the stream already, published at or after `sinceMs` (epoch ms): their ids. */
+  wasPublished?(messages: OriginMessage[], sinceMs: number): Promise<Set<string>>;
 }
 
 /** Lambda's partial batch response for stream sources. */
@@ -68,48 +70,97 @@ export interface PublishOutcome extends BatchItemFailures {
   published: number;
   /** Records skipped because another region took the write, or toMessage declined them. */
   skipped: number;
-  /** Records skipped because the ledger says they were published before (redeliveries). */
+  /** Records skipped because they were published before (redeliveries). */
   republishAvoided: number;
   /** Why the reported record failed (for the caller's log); absent when the batch succeeded. */
   failure?: unknown;
 }
 
-export async function publishFromOrigin<R extends TableStreamRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
-  let published = 0;
-  let skipped = 0;
-  let republishAvoided = 0;
-  const { ledger } = opts;
-  for (const record of records) {
-    try {
-      const message = isFromRegion(record, opts.region) ? opts.toMessage(record) : undefined;
-      if (message === undefined) {
-        skipped++;
-        continue;
-      }
-      const id = ledger ? message.id : undefined;
-      if (id !== undefined && (await alreadyPublished(message, id, ledger!, opts))) {
-        republishAvoided++;
-        continue;
-      }
-      await opts.publish(message);
-      if (id !== undefined) await ledger!.confirm(id);
-      published++;
-    } catch (error) {
-      const itemIdentifier = record.dynamodb?.SequenceNumber;
-      // Without a sequence number Lambda cannot resume mid-batch: fail the whole batch instead.
-      if (!itemIdentifier) throw error;
-      return { batchItemFailures: [{ itemIdentifier }], published, skipped, republishAvoided, failure: error };
-    }
-  }
-  return { batchItemFailures: [], published, skipped, republishAvoided };
+interface Candidate<R> {
+  record: R;
+  message: OriginMessage;
 }
 
-async function alreadyPublished<R extends TableStreamRecord>(message: OriginMessage, id: string, ledger: PublishedLedger, opts: PublishFromOriginOptions<R>): Promise<boolean> {
-  const claim = await ledger.claim(id);
-  if (claim.state === 'published') return true;
-  if (claim.state === 'claimed' && opts.wasPublished && (await opts.wasPublished(message, claim.claimedAt))) {
-    await ledger.confirm(id);
-    return true;
+export async function publishFromOrigin<R extends TableStreamRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
+  const outcome: PublishOutcome = { batchItemFailures: [], published: 0, skipped: 0, republishAvoided: 0 };
+  // The records to publish, up to the first one toMessage cannot read (reported after the ones before it are out).
+  const candidates: Candidate<R>[] = [];
+  let unreadable: { record: R; error: unknown } | undefined;
+  for (const record of records) {
+    let message: OriginMessage | undefined;
+    try {
+      message = isFromRegion(record, opts.region) ? opts.toMessage(record) : undefined;
+    } catch (error) {
+      unreadable = { record, error };
+      break;
+    }
+    if (message === undefined) outcome.skipped++;
+    else candidates.push({ record, message });
   }
-  return false;
+
+  let onStream = new Set<string>();
+  try {
+    onStream = await settleEarlierAttempts(candidates, opts);
+  } catch (error) {
+    return failAt(outcome, candidates[0]!.record, error);
+  }
+  const confirmed: string[] = [];
+  for (const { record, message } of candidates) {
+    if (message.id !== undefined && onStream.has(message.id)) {
+      outcome.republishAvoided++;
+      continue;
+    }
+    try {
+      await opts.publish(message);
+    } catch (error) {
+      await confirmBestEffort(opts.ledger, confirmed);
+      return failAt(outcome, record, error);
+    }
+    if (message.id !== undefined) confirmed.push(message.id);
+    outcome.published++;
+  }
+  if (confirmed.length > 0) {
+    try {
+      await opts.ledger?.confirm(confirmed);
+    } catch (error) {
+      // Published but not confirmed: redelivered, they are claimed ones the stream scan will find.
+      return failAt(outcome, candidates[0]!.record, error);
+    }
+  }
+  return unreadable ? failAt(outcome, unreadable.record, unreadable.error) : outcome;
+}
+
+/**
+ * With a ledger: which candidates are on the stream already (confirmed earlier, or claimed and found
+ * there); every other one is claimed before anything is published.
+ */
+async function settleEarlierAttempts<R extends TableStreamRecord>(candidates: Candidate<R>[], opts: PublishFromOriginOptions<R>): Promise<Set<string>> {
+  const { ledger } = opts;
+  const ids = candidates.flatMap((c) => (c.message.id === undefined ? [] : [c.message.id]));
+  if (!ledger || ids.length === 0) return new Set();
+  const known = await ledger.lookup(ids);
+  const onStream = new Set(ids.filter((id) => known.get(id)?.state === 'published'));
+  const claimed = candidates.filter((c) => c.message.id !== undefined && known.get(c.message.id)?.state === 'claimed');
+  if (claimed.length > 0 && opts.wasPublished) {
+    const since = Math.min(...claimed.map((c) => (known.get(c.message.id!) as { claimedAt: number }).claimedAt));
+    const found = await opts.wasPublished(claimed.map((c) => c.message), since);
+    for (const id of found) onStream.add(id);
+    if (found.size > 0) await ledger.confirm([...found]);
+  }
+  const fresh = ids.filter((id) => !known.has(id));
+  if (fresh.length > 0) await ledger.claim(fresh);
+  return onStream;
+}
+
+/** Confirms what a failing batch did publish, so its redelivery skips it without a stream scan; a miss only costs that scan. */
+async function confirmBestEffort(ledger: PublishedLedger | undefined, ids: string[]): Promise<void> {
+  if (ids.length > 0) await ledger?.confirm(ids).catch(() => undefined);
+}
+
+/** Reports `record` as the first failure: Lambda redelivers from it on. */
+function failAt<R extends TableStreamRecord>(outcome: PublishOutcome, record: R, error: unknown): PublishOutcome {
+  const itemIdentifier = record.dynamodb?.SequenceNumber;
+  // Without a sequence number Lambda cannot resume mid-batch: fail the whole batch instead.
+  if (!itemIdentifier) throw error;
+  return { ...outcome, batchItemFailures: [{ itemIdentifier }], failure: error };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishFromOrigin, type Claim, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
+import { publishFromOrigin, type LedgerEntry, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
 
 type Stamp = Record<string, { S: string } | { N: string }>;
 let seq = 0;
@@ -66,18 +66,23 @@ describe('publishFromOrigin', () => {
     await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
   });
 
-  function memoryLedger() {
-    const entries = new Map<string, Claim>();
+  function memoryLedger(now = () => 1_000) {
+    const entries = new Map<string, LedgerEntry>();
+    const calls: string[] = [];
     return {
       entries,
-      async claim(id: string): Promise<Claim> {
-        const found = entries.get(id);
-        if (found) return found;
-        entries.set(id, { state: 'claimed', claimedAt: 1_000 });
-        return { state: 'new' };
+      calls,
+      async lookup(ids: string[]) {
+        calls.push('lookup');
+        return new Map(ids.flatMap((id) => (entries.has(id) ? [[id, entries.get(id)!] as const] : [])));
       },
-      async confirm(id: string) {
-        entries.set(id, { state: 'published' });
+      async claim(ids: string[]) {
+        calls.push('claim');
+        for (const id of ids) entries.set(id, { state: 'claimed', claimedAt: now() });
+      },
+      async confirm(ids: string[]) {
+        calls.push('confirm');
+        for (const id of ids) entries.set(id, { state: 'published' });
       },
     };
   }
@@ -85,37 +90,45 @@ describe('publishFromOrigin', () => {
     const m = toMessage(r);
     return m && { ...m, id: m.data };
   };
+  const nothingOnStream = async () => new Set<string>();
 
   it('with a ledger, a redelivered batch publishes nothing again; a failed put is retried', async () => {
     const ledger = memoryLedger();
     const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
     const failing = collector('c');
-    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: failing.publish, ledger, wasPublished: async () => false });
-    expect(first.batchItemFailures).toHaveLength(1);
+    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: failing.publish, ledger, wasPublished: nothingOnStream });
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: records[2]!.dynamodb!.SequenceNumber }]);
     // Lambda redelivers the whole batch (e.g. the invocation was not checkpointed).
     const again = collector();
-    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: again.publish, ledger, wasPublished: async () => false })).toMatchObject({ published: 1, republishAvoided: 2 });
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: again.publish, ledger, wasPublished: nothingOnStream })).toMatchObject({ published: 1, republishAvoided: 2 });
     expect([...failing.published, ...again.published]).toEqual(['a', 'b', 'c']);
   });
 
-  it('a claim left unconfirmed (put landed, confirmation lost) is looked up on the stream, not published again', async () => {
+  it('costs three ledger calls per batch, whatever its size', async () => {
     const ledger = memoryLedger();
-    const records = [record('INSERT', item('a', 'us-east-1'))];
+    const records = Array.from({ length: 50 }, (_, i) => record('INSERT', item(`r${i}`, 'us-east-1')));
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: collector().publish, ledger })).toMatchObject({ published: 50 });
+    expect(ledger.calls).toEqual(['lookup', 'claim', 'confirm']);
+  });
+
+  it('claims left unconfirmed (puts landed, confirmation lost) are looked up on the stream in one scan, not published again', async () => {
+    const ledger = memoryLedger();
+    const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
     const stream: string[] = [];
-    // The put lands, then the region goes away before the ledger hears of it.
+    // The puts land, then the region goes away before the ledger hears of them.
     const brokenLedger = { ...ledger, confirm: async () => Promise.reject(new Error('connection refused')) };
-    const first = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger: brokenLedger });
+    const first = await publishFromOrigin(records.slice(0, 2), { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger: brokenLedger });
     expect(first.batchItemFailures).toHaveLength(1);
-    const seenSince: number[] = [];
-    const wasPublished = async (m: OriginMessage, since: number) => {
-      seenSince.push(since);
-      return stream.includes(m.data);
+    const scans: [string[], number][] = [];
+    const wasPublished = async (messages: OriginMessage[], since: number) => {
+      scans.push([messages.map((m) => m.data), since]);
+      return new Set(messages.filter((m) => stream.includes(m.data)).map((m) => m.id!));
     };
     const again = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger, wasPublished });
-    expect(again).toMatchObject({ published: 0, republishAvoided: 1, batchItemFailures: [] });
-    expect(stream).toEqual(['a']);
-    expect(seenSince).toEqual([1_000]);
-    expect(ledger.entries.get('a')).toEqual({ state: 'published' });
+    expect(again).toMatchObject({ published: 1, republishAvoided: 2, batchItemFailures: [] });
+    expect(stream).toEqual(['a', 'b', 'c']);
+    expect(scans).toEqual([[['a', 'b'], 1_000]]);
+    expect([...ledger.entries.values()]).toEqual([{ state: 'published' }, { state: 'published' }, { state: 'published' }]);
   });
 
   it('a claim whose put never landed is published on redelivery', async () => {
@@ -123,7 +136,19 @@ describe('publishFromOrigin', () => {
     const records = [record('INSERT', item('a', 'us-east-1'))];
     await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: collector('a').publish, ledger });
     const stream = collector();
-    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: stream.publish, ledger, wasPublished: async () => false })).toMatchObject({ published: 1 });
+    expect(await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: stream.publish, ledger, wasPublished: nothingOnStream })).toMatchObject({ published: 1 });
     expect(stream.published).toEqual(['a']);
+  });
+
+  it('a record toMessage cannot read is reported after the records before it are published', async () => {
+    const records = ['a', 'bad', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
+    const c = collector();
+    const reading = (r: TableStreamRecord) => {
+      if (r.dynamodb?.NewImage?.id?.S === 'bad') throw new Error('unreadable');
+      return toMessage(r);
+    };
+    const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage: reading, publish: c.publish });
+    expect(c.published).toEqual(['a']);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
   });
 });

@@ -1,5 +1,6 @@
 import { originOf } from '../../../../replication/global-tables/originFilter.js';
 import type { BatchItemFailures, TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
+import type { ReadModelVersion } from '../domain/readModel.js';
 import { failedFrom } from './batchFailures.js';
 import { rebuildDestination, type RebuildDeps } from './rebuild.js';
 
@@ -18,12 +19,16 @@ import { rebuildDestination, type RebuildDeps } from './rebuild.js';
  *     elsewhere may have known;
  *   - a read-model item replicated in: it may have overwritten a more complete local one.
  * The rebuild is the builder's own fold under the same lock, so it writes only a strictly newer
- * view: usually nothing at all. It publishes nothing and validates nothing (those stay with the
- * origin region), so every event is still published and answered once.
+ * view, and only for a destination that has an event taken in this region: without one, everything
+ * this region knows came from elsewhere, and the regions that took those events build them (so the
+ * usual command, taken in one region, is built there only, and written to the read model once).
+ * It publishes nothing and validates nothing (those stay with the origin region), so every event is
+ * still published and answered once.
  */
 export function createReadModelConvergence(deps: RebuildDeps & { region: string }): (records: TableStreamRecord[]) => Promise<BatchItemFailures> {
   return async (records) => {
     const firstRecord = new Map<string, string | undefined>();
+    const storedVersion = new Map<string, ReadModelVersion>();
     for (const record of records) {
       const image = record.dynamodb?.NewImage;
       const origin = originOf(image);
@@ -32,10 +37,15 @@ export function createReadModelConvergence(deps: RebuildDeps & { region: string 
       const destinationId = image?.partitionKey?.S ?? image?.id?.S;
       if (destinationId === undefined) continue;
       if (!firstRecord.has(destinationId)) firstRecord.set(destinationId, record.dynamodb?.SequenceNumber);
+      // A replicated read-model item says what the table holds now; an event-store item says nothing about it.
+      const version = versionOf(image);
+      if (version) storedVersion.set(destinationId, version);
+      else storedVersion.delete(destinationId);
     }
     for (const [destinationId, sequenceNumber] of firstRecord) {
       try {
-        await rebuildDestination(deps, destinationId);
+        const stored = storedVersion.get(destinationId);
+        await rebuildDestination(deps, destinationId, [], { ifTouchedIn: deps.region, ...(stored ? { ifNewerThan: stored } : {}) });
       } catch (error) {
         deps.log.warn('could not converge; the batch resumes from this destination', { error, destinationId });
         if (sequenceNumber === undefined) throw error;
@@ -44,4 +54,10 @@ export function createReadModelConvergence(deps: RebuildDeps & { region: string 
     }
     return failedFrom(undefined);
   };
+}
+
+function versionOf(image: Record<string, { N?: string }> | undefined): ReadModelVersion | undefined {
+  const lastEventAt = Number(image?.lastEventAt?.N);
+  const eventCount = Number(image?.eventCount?.N);
+  return Number.isFinite(lastEventAt) && Number.isFinite(eventCount) && image?.id !== undefined ? { lastEventAt, eventCount } : undefined;
 }

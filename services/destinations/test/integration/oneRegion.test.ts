@@ -43,7 +43,11 @@ describe('destinations in one region, on real components', () => {
       return body.status === 'locationValidated' ? body : undefined;
     });
     expect(view).toEqual({ id, name: 'Porto', description: 'by the river', location: { lat: 41.1579, lon: -8.6291 }, status: 'locationValidated', updatedAt: expect.any(String), updatedIn: REGION });
-    const events = published().filter((e) => e.partitionKey === id);
+    // The read model may show the answer before it is on the stream: the builder folds what the store holds.
+    const events = await eventually('both events published', () => {
+      const mine = published().filter((e) => e.partitionKey === id);
+      return mine.length >= 2 ? mine : undefined;
+    });
     expect(events.map((e) => e.type)).toEqual(['destinationProposed', 'geolocationValidationSucceeded']);
     expect(events.every((e) => e.recordPartitionKey === id && e.tags.region === REGION && e.tags.user === 'anonymous')).toBe(true);
   });
@@ -180,8 +184,10 @@ describe('destinations in one region, on real components', () => {
     const everything = published();
     await eventually('read models settled', async () => {
       const items = await scanAll(east, stage.readModelTable);
-      if (items.length > 0 && items.every((i) => i.status?.S !== 'pending' || !i.location)) return true;
-      throw new Error(`pending: ${JSON.stringify(items.filter((i) => i.status?.S === 'pending' && i.location))}`);
+      // A removal can land before the answer to the location it had: that tombstone stays pending.
+      const waiting = items.filter((i) => i.status?.S === 'pending' && i.location && !i.removed?.BOOL);
+      if (items.length > 0 && waiting.length === 0) return true;
+      throw new Error(`pending: ${JSON.stringify(waiting)}`);
     }, 40_000);
     const before = { events: await scanAll(east, stage.eventsTable), readModel: await scanAll(east, stage.readModelTable) };
     for (const event of everything) {

@@ -118,7 +118,7 @@ describe('read-model convergence', () => {
     return { events, readModel, converge };
   }
 
-  it('rebuilds when another region\'s event arrives, from everything this region holds', async () => {
+  it('rebuilds when another region\'s event arrives for a destination this region also changed, from everything it holds', async () => {
     const { events, readModel, converge } = setup();
     for (const e of [proposed('p', 1, { location: PORTO }), updated('u', 2, { name: 'Gaia' }, 'us-west-2'), answered('a', 3, 'p', PORTO)]) await events.append(e);
     await converge([record('INSERT', image({ partitionKey: DEST, eventId: 'a' }, 'us-east-1'))]);
@@ -135,9 +135,17 @@ describe('read-model convergence', () => {
     expect(readModel.items.get(DEST)).toEqual(project(all));
   });
 
+  it('leaves destinations this region never changed to the regions that did', async () => {
+    const { events, readModel, converge } = setup();
+    for (const e of [proposed('p', 1, { location: PORTO }), answered('a', 2, 'p', PORTO)]) await events.append(e);
+    await converge([record('INSERT', image({ partitionKey: DEST, eventId: 'a' }, 'us-east-1'))]);
+    await converge([record('MODIFY', image({ id: DEST }, 'us-east-1'))]);
+    expect(readModel.writes).toBe(0);
+  });
+
   it('ignores this region\'s own writes, unstamped items and REMOVEs, and writes nothing when already current', async () => {
     const { events, readModel, converge } = setup();
-    await events.append(proposed('p', 1));
+    await events.append(proposed('p', 1, {}, 'us-west-2'));
     await converge([
       record('INSERT', image({ partitionKey: DEST }, 'us-west-2')),
       record('INSERT', { partitionKey: { S: DEST } }),
@@ -151,7 +159,7 @@ describe('read-model convergence', () => {
 
   it('on legacy tables reads the origin from aws:rep:updateregion', async () => {
     const { events, readModel, converge } = setup();
-    await events.append(proposed('p', 1));
+    await events.append(proposed('p', 1, {}, 'us-west-2'));
     const legacy = { partitionKey: { S: DEST }, 'meridian:origin': { S: 'us-west-2' }, 'aws:rep:updateregion': { S: 'us-east-1' } };
     await converge([record('INSERT', legacy)]);
     expect(readModel.writes).toBe(1);
