@@ -30,7 +30,7 @@ export function createLocationValidator(deps: LocationValidatorDeps): (records: 
     const verdict = checkGeolocation(location);
     const origin = { id: derivedId(ANSWER_ID_NAMESPACE, event.id), timestamp: deps.clock.now(), tags: { region: deps.region, user: event.tags.user } };
     const outcome = await deps.store.append(geolocationAnswer(event.partitionKey, event.id, location, verdict, origin));
-    deps.log.info(outcome === 'appended' ? 'location answered' : 'location already answered', { destinationId: event.partitionKey, validates: event.id, valid: verdict.valid });
+    deps.log.debug(outcome === 'appended' ? 'location answered' : 'location already answered', { destinationId: event.partitionKey, validates: event.id, valid: verdict.valid });
   };
 
   return async (records) => {
