@@ -1,16 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import os from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { percentile } from '../replication/global-tables/lagWindow.js';
 import { startCloudProcess } from '../local/test/support/cloudProcess.js';
 import { dynamoClients, getItem, registerGlobalTable } from '../local/test/support/regionClients.js';
+import { runCommandToRead, type CommandToReadResult } from '../services/destinations/bench/commandToRead.js';
+import { benchProposeToSearchable, type ProposeToSearchableResult } from '../services/search/bench/proposeToSearchable.js';
+import { benchSearchLatency, type SearchLatencyResult } from '../services/search/bench/searchLatency.js';
 
 /*
  * Benchmarks of the local cloud (issue "Local two-region cloud", targets):
  * start-to-ready, idle memory of everything it runs, DynamoDB Local's raw put rate (the ceiling,
  * same run) and global-table replication lag at 20 writes/s. Report: bench/results/local-cloud.{json,md}.
+ * Then the services' targets on the same cloud: command accepted in one region → readable in the other
+ * (destinations), proposed → searchable in the other region, and GET /search over 100,000 destinations
+ * (on its own engine, after the cloud stops). Report: bench/results/services.{json,md}.
+ * `npm run bench -- --cloud-only` skips the services.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const stateDir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
@@ -23,6 +31,7 @@ const stat = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
+const services: ServicesReport = {};
 console.log('starting the local cloud…');
 const began = performance.now();
 const cloud = await startCloudProcess({ env, logFile: join(stateDir, 'cloud.log') });
@@ -100,9 +109,51 @@ try {
     '',
   ].join('\n'));
   console.log('report: bench/results/local-cloud.md');
+
+  if (!process.argv.includes('--cloud-only')) {
+    const frontDoor = `http://127.0.0.1:${cloud.config.frontDoor.port}`;
+    console.log('destinations: command → readable in the other region, 20/s for 20 s…');
+    services.commandToRead = await runCommandToRead({ frontDoor, rate: 20, seconds: 20, log: (l) => console.log(`  ${l}`) });
+    await sleep(3_000);
+    console.log('search: proposed → searchable in the other region, 20/s for 20 s…');
+    services.proposeToSearchable = await benchProposeToSearchable({ config: cloud.config, ratePerS: 20, seconds: 20, log: (l) => console.log(`  ${l}`) });
+  }
 } finally {
   await cloud.stop();
   rmSync(stateDir, { recursive: true, force: true });
+}
+
+if (!process.argv.includes('--cloud-only')) {
+  console.log('search: GET /search at 50/s over 100,000 destinations (own engine, cloud stopped)…');
+  services.searchLatency = await benchSearchLatency({ docs: 100_000, ratePerS: 50, seconds: 30, log: (l) => console.log(`  ${l}`) });
+  writeServicesReport(services);
+}
+
+interface ServicesReport {
+  commandToRead?: CommandToReadResult;
+  proposeToSearchable?: ProposeToSearchableResult;
+  searchLatency?: SearchLatencyResult;
+}
+
+function writeServicesReport(r: ServicesReport): void {
+  writeFileSync('bench/results/services.json', JSON.stringify({ when: new Date().toISOString(), ...r }, null, 2) + '\n');
+  const row = (what: string, ms: { p50: number; p99: number } | undefined, target: string) =>
+    `| ${what} | ${ms ? `${round(ms.p50)} / ${round(ms.p99)} ms` : 'not run'} | ${target} |`;
+  writeFileSync('bench/results/services.md', [
+    `# Services benchmark (${new Date().toISOString()}, ${(os.cpus()).length} cores, load average at the end ${os.loadavg()[0]!.toFixed(1)})`,
+    '',
+    '| measure (p50 / p99) | value | target |',
+    '|---|---|---|',
+    row(`destinations: command accepted in ${r.commandToRead?.from ?? 'one region'} → readable in ${r.commandToRead?.to ?? 'the other'} at 20/s`, r.commandToRead?.readable, 'p99 < 500 ms'),
+    row('destinations: POST /destinations answered (202), same run', r.commandToRead?.accepted, '—'),
+    row('search: proposed in one region → found by GET /search in the other at 20/s', r.proposeToSearchable?.searchableMs, 'p99 < 1500 ms'),
+    row('search: GET /search at 50/s over 100,000 destinations', r.searchLatency?.latencyMs, 'p99 < 20 ms'),
+    '',
+    `Failures or not found: destinations ${r.commandToRead?.failures.length ?? '-'}, search ${r.proposeToSearchable?.notFound ?? '-'}.`,
+    r.searchLatency?.engineCpuMsPerRequest !== undefined ? `Search engine CPU per request: ${r.searchLatency.engineCpuMsPerRequest.toFixed(2)} ms.` : '',
+    '',
+  ].join('\n'));
+  console.log('report: bench/results/services.md');
 }
 
 /** Resident memory of a process group (the cloud, its regions, their JVMs), in MB. */
