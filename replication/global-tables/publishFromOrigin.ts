@@ -6,10 +6,11 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  * aws:rep:* stamping record) publish nothing. That is what makes every write one domain event,
  * system-wide (DESIGN data flow 1).
  *
- * Records are published one at a time in stream order, so one partition key's messages keep their
- * order. On the first failure the batch stops and that record is reported as Lambda's partial batch
- * response: the records before it are not published twice, the failed one and everything after it
- * are delivered again (configure `functionResponseType: ReportBatchItemFailures`).
+ * Records are published in waves (a PutRecords call each) holding at most one message per partition
+ * key, in stream order, so one key's messages keep their order while a busy batch costs a few calls
+ * instead of one per record. The first record (in stream order) that failed is reported as Lambda's
+ * partial batch response: it and everything after it are delivered again (configure
+ * `functionResponseType: ReportBatchItemFailures`); the ledger keeps what did go out from going twice.
  *
  * Stream sources deliver at least once: a batch whose invocation ran but was not checkpointed (a
  * region paused or crashed mid-batch, a timeout) comes again. With a ledger and message ids, every
@@ -54,7 +55,11 @@ export interface PublishFromOriginOptions<R extends TableStreamRecord> {
    * publish (e.g. not an INSERT on an append-only table). Throwing counts as a failed record.
    */
   toMessage(record: R): OriginMessage | undefined;
-  publish(message: OriginMessage): Promise<void>;
+  /**
+   * Publishes a wave (distinct partition keys, at most MAX_WAVE): for each message, undefined when it
+   * is on the stream, else why not. Throwing fails the whole wave.
+   */
+  publish(messages: OriginMessage[]): Promise<(unknown | undefined)[]>;
   ledger?: PublishedLedger;
   /** Which of `messages` are on the stream already, published at or after `sinceMs` (epoch ms): their ids. */
   wasPublished?(messages: OriginMessage[], sinceMs: number): Promise<Set<string>>;
@@ -105,19 +110,31 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
     return failAt(outcome, candidates[0]!.record, error);
   }
   const confirmed: string[] = [];
-  for (const { record, message } of candidates) {
-    if (message.id !== undefined && onStream.has(message.id)) {
-      outcome.republishAvoided++;
-      continue;
-    }
+  const pending = candidates.filter((c) => c.message.id === undefined || !onStream.has(c.message.id));
+  outcome.republishAvoided += candidates.length - pending.length;
+  let firstFailure: { index: number; error: unknown } | undefined;
+  for (const wave of waves(pending)) {
+    let results: (unknown | undefined)[];
     try {
-      await opts.publish(message);
+      results = await opts.publish(wave.map((c) => c.message));
     } catch (error) {
-      await confirmBestEffort(opts.ledger, confirmed);
-      return failAt(outcome, record, error);
+      results = wave.map(() => error);
     }
-    if (message.id !== undefined) confirmed.push(message.id);
-    outcome.published++;
+    for (const [i, c] of wave.entries()) {
+      if (results[i] === undefined) {
+        if (c.message.id !== undefined) confirmed.push(c.message.id);
+        outcome.published++;
+        continue;
+      }
+      const index = candidates.indexOf(c);
+      if (!firstFailure || index < firstFailure.index) firstFailure = { index, error: results[i] };
+    }
+    // After a failure, a later record of the same key must not overtake the failed one: stop here.
+    if (firstFailure) break;
+  }
+  if (firstFailure) {
+    await confirmBestEffort(opts.ledger, confirmed);
+    return failAt(outcome, candidates[firstFailure.index]!.record, firstFailure.error);
   }
   if (confirmed.length > 0) {
     try {
@@ -150,6 +167,27 @@ async function settleEarlierAttempts<R extends TableStreamRecord>(candidates: Ca
   const fresh = ids.filter((id) => !known.has(id));
   if (fresh.length > 0) await ledger.claim(fresh);
   return onStream;
+}
+
+/** At most this many messages per publish call (Kinesis PutRecords takes 500). */
+export const MAX_WAVE = 500;
+
+/** Splits messages, in order, into waves with at most one message per partition key. */
+function waves<T extends { message: OriginMessage }>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let wave: T[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    if (keys.has(item.message.partitionKey) || wave.length === MAX_WAVE) {
+      out.push(wave);
+      wave = [];
+      keys = new Set();
+    }
+    wave.push(item);
+    keys.add(item.message.partitionKey);
+  }
+  if (wave.length > 0) out.push(wave);
+  return out;
 }
 
 /** Confirms what a failing batch did publish, so its redelivery skips it without a stream scan; a miss only costs that scan. */

@@ -16,14 +16,23 @@ const toMessage = (r: TableStreamRecord): OriginMessage | undefined => {
 
 function collector(failOn?: string) {
   const published: string[] = [];
+  const waves: string[][] = [];
   return {
     published,
-    publish: async (m: OriginMessage) => {
-      if (m.data === failOn) throw new Error(`stream refused ${m.data}`);
-      published.push(m.data);
+    waves,
+    publish: async (messages: OriginMessage[]) => {
+      waves.push(messages.map((m) => m.data));
+      return messages.map((m) => {
+        if (m.data === failOn) return new Error(`stream refused ${m.data}`);
+        published.push(m.data);
+        return undefined;
+      });
     },
   };
 }
+/** A publisher from a function of one message (throwing = refused). */
+const each = (f: (m: OriginMessage) => Promise<void>) => async (messages: OriginMessage[]) =>
+  Promise.all(messages.map((m) => f(m).then(() => undefined, (e: unknown) => e)));
 
 describe('publishFromOrigin', () => {
   it('publishes the writes taken in this region, in stream order, and nothing replicated from elsewhere', async () => {
@@ -52,18 +61,36 @@ describe('publishFromOrigin', () => {
     expect(out).toMatchObject({ published: 0, skipped: 1, batchItemFailures: [] });
   });
 
-  it('stops at the first failure and reports it, so nothing before it is published twice', async () => {
+  it('reports the first record that failed, so Lambda redelivers from it', async () => {
     const records = ['a', 'b', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
     const c = collector('b');
     const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: c.publish });
-    expect(c.published).toEqual(['a']);
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
     expect((out.failure as Error).message).toBe('stream refused b');
+  });
+
+  it('publishes a batch in waves of distinct partition keys, keeping each key\'s order, and stops a key after its failure', async () => {
+    const keyed = (id: string, key: string) => record('INSERT', { id: { S: id }, key: { S: key }, 'meridian:origin': { S: 'us-east-1' } });
+    const byKey = (r: TableStreamRecord) => ({ partitionKey: r.dynamodb!.NewImage!.key!.S!, data: r.dynamodb!.NewImage!.id!.S! });
+    const records = [keyed('a1', 'a'), keyed('b1', 'b'), keyed('a2', 'a'), keyed('c1', 'c'), keyed('a3', 'a')];
+    const c = collector();
+    await publishFromOrigin(records, { region: 'us-east-1', toMessage: byKey, publish: c.publish });
+    expect(c.waves).toEqual([['a1', 'b1'], ['a2', 'c1'], ['a3']]);
+    const failing = collector('a2');
+    const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage: byKey, publish: failing.publish });
+    expect(failing.waves).toEqual([['a1', 'b1'], ['a2', 'c1']]);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[2]!.dynamodb!.SequenceNumber }]);
   });
 
   it('fails the whole batch when the failing record has no sequence number to resume from', async () => {
     const bare: TableStreamRecord = { eventName: 'INSERT', dynamodb: { NewImage: item('a', 'us-east-1') } };
     await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
+  });
+
+  it('a publisher that throws fails every message of its wave', async () => {
+    const records = ['a', 'b'].map((id) => record('INSERT', item(id, 'us-east-1')));
+    const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage, publish: async () => Promise.reject(new Error('ECONNREFUSED')) });
+    expect(out).toMatchObject({ published: 0, batchItemFailures: [{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }] });
   });
 
   function memoryLedger(now = () => 1_000) {
@@ -117,14 +144,14 @@ describe('publishFromOrigin', () => {
     const stream: string[] = [];
     // The puts land, then the region goes away before the ledger hears of them.
     const brokenLedger = { ...ledger, confirm: async () => Promise.reject(new Error('connection refused')) };
-    const first = await publishFromOrigin(records.slice(0, 2), { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger: brokenLedger });
+    const first = await publishFromOrigin(records.slice(0, 2), { region: 'us-east-1', toMessage: withId, publish: each(async (m) => void stream.push(m.data)), ledger: brokenLedger });
     expect(first.batchItemFailures).toHaveLength(1);
     const scans: [string[], number][] = [];
     const wasPublished = async (messages: OriginMessage[], since: number) => {
       scans.push([messages.map((m) => m.data), since]);
       return new Set(messages.filter((m) => stream.includes(m.data)).map((m) => m.id!));
     };
-    const again = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: async (m) => void stream.push(m.data), ledger, wasPublished });
+    const again = await publishFromOrigin(records, { region: 'us-east-1', toMessage: withId, publish: each(async (m) => void stream.push(m.data)), ledger, wasPublished });
     expect(again).toMatchObject({ published: 1, republishAvoided: 2, batchItemFailures: [] });
     expect(stream).toEqual(['a', 'b', 'c']);
     expect(scans).toEqual([[['a', 'b'], 1_000]]);
@@ -149,6 +176,7 @@ describe('publishFromOrigin', () => {
     };
     const out = await publishFromOrigin(records, { region: 'us-east-1', toMessage: reading, publish: c.publish });
     expect(c.published).toEqual(['a']);
+    expect(out.published).toBe(1);
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
   });
 });

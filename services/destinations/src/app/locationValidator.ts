@@ -6,6 +6,7 @@ import { derivedId } from '../domain/ids.js';
 import type { BatchItemFailures } from '../../../../replication/global-tables/publishFromOrigin.js';
 import type { Logger } from '../logger.js';
 import { failedFrom } from './batchFailures.js';
+import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
 import type { Clock, EventStore } from './ports.js';
 
 /**
@@ -35,17 +36,15 @@ export function createLocationValidator(deps: LocationValidatorDeps): (records: 
 
   return async (records) => {
     for (const record of records) {
-      if ('problem' in record) {
-        deps.log.error('skipped a record that is not a destination event', { sequenceNumber: record.sequenceNumber, problem: record.problem });
-        continue;
-      }
-      try {
-        await answer(record.event);
-      } catch (error) {
-        deps.log.warn('could not answer; the batch resumes from this record', { error, sequenceNumber: record.sequenceNumber });
-        return failedFrom(record.sequenceNumber);
-      }
+      if ('problem' in record) deps.log.error('skipped a record that is not a destination event', { sequenceNumber: record.sequenceNumber, problem: record.problem });
     }
-    return failedFrom(undefined);
+    const events = records.filter((r): r is Extract<Delivered, { event: DestinationEvent }> => 'event' in r);
+    // Answers are independent of each other: several at a time; redelivery from the first failure
+    // repeats some answered ones, which the store's conditional put turns into nothing.
+    const results = await settleAll(events, CONSUMER_CONCURRENCY, (r) => answer(r.event));
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed < 0) return failedFrom(undefined);
+    deps.log.warn('could not answer; the batch resumes from this record', { error: (results[failed] as PromiseRejectedResult).reason, sequenceNumber: events[failed]!.sequenceNumber });
+    return failedFrom(events[failed]!.sequenceNumber);
   };
 }

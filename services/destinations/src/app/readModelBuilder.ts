@@ -2,6 +2,7 @@ import type { Delivered } from '../adapters/kinesisRecords.js';
 import type { DestinationEvent } from '../domain/events.js';
 import type { BatchItemFailures } from '../../../../replication/global-tables/publishFromOrigin.js';
 import { failedFrom } from './batchFailures.js';
+import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
 import { rebuildDestination, type RebuildDeps } from './rebuild.js';
 
 /**
@@ -12,7 +13,7 @@ import { rebuildDestination, type RebuildDeps } from './rebuild.js';
  */
 export function createReadModelBuilder(deps: RebuildDeps): (records: Delivered[]) => Promise<BatchItemFailures> {
   return async (records) => {
-    // One rebuild per destination per batch, in order of first appearance.
+    // One rebuild per destination per batch, several destinations at a time.
     const byDestination = new Map<string, { first: string; events: DestinationEvent[] }>();
     for (const record of records) {
       if ('problem' in record) {
@@ -23,15 +24,14 @@ export function createReadModelBuilder(deps: RebuildDeps): (records: Delivered[]
       group.events.push(record.event);
       byDestination.set(record.event.partitionKey, group);
     }
-    for (const [destinationId, group] of byDestination) {
-      try {
-        await rebuildDestination(deps, destinationId, group.events);
-      } catch (error) {
-        // Redelivering from this destination's first record repeats some finished work: harmless, it is idempotent.
-        deps.log.warn('could not build; the batch resumes from this destination', { error, destinationId });
-        return failedFrom(group.first);
-      }
-    }
-    return failedFrom(undefined);
+    const groups = [...byDestination];
+    const results = await settleAll(groups, CONSUMER_CONCURRENCY, ([destinationId, group]) => rebuildDestination(deps, destinationId, group.events));
+    // Groups are in order of first appearance: the first failed one has the earliest record to resume from.
+    // Redelivering from there repeats some finished work: harmless, it is idempotent.
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed < 0) return failedFrom(undefined);
+    const [destinationId, group] = groups[failed]!;
+    deps.log.warn('could not build; the batch resumes from this destination', { error: (results[failed] as PromiseRejectedResult).reason, destinationId });
+    return failedFrom(group.first);
   };
 }

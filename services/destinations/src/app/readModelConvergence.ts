@@ -2,6 +2,7 @@ import { originOf } from '../../../../replication/global-tables/originFilter.js'
 import type { BatchItemFailures, TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
 import type { ReadModelVersion } from '../domain/readModel.js';
 import { failedFrom } from './batchFailures.js';
+import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
 import { rebuildDestination, type RebuildDeps } from './rebuild.js';
 
 /**
@@ -42,17 +43,18 @@ export function createReadModelConvergence(deps: RebuildDeps & { region: string 
       if (version) storedVersion.set(destinationId, version);
       else storedVersion.delete(destinationId);
     }
-    for (const [destinationId, sequenceNumber] of firstRecord) {
-      try {
-        const stored = storedVersion.get(destinationId);
-        await rebuildDestination(deps, destinationId, [], { ifTouchedIn: deps.region, ...(stored ? { ifNewerThan: stored } : {}) });
-      } catch (error) {
-        deps.log.warn('could not converge; the batch resumes from this destination', { error, destinationId });
-        if (sequenceNumber === undefined) throw error;
-        return failedFrom(sequenceNumber);
-      }
-    }
-    return failedFrom(undefined);
+    const destinations = [...firstRecord];
+    const results = await settleAll(destinations, CONSUMER_CONCURRENCY, ([destinationId]) => {
+      const stored = storedVersion.get(destinationId);
+      return rebuildDestination(deps, destinationId, [], { ifTouchedIn: deps.region, ...(stored ? { ifNewerThan: stored } : {}) });
+    });
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed < 0) return failedFrom(undefined);
+    const [destinationId, sequenceNumber] = destinations[failed]!;
+    const error = (results[failed] as PromiseRejectedResult).reason as unknown;
+    deps.log.warn('could not converge; the batch resumes from this destination', { error, destinationId });
+    if (sequenceNumber === undefined) throw error;
+    return failedFrom(sequenceNumber);
   };
 }
 
