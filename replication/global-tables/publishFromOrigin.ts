@@ -14,8 +14,8 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  *
  * Stream sources deliver at least once: a batch whose invocation ran but was not checkpointed (a
  * region paused or crashed mid-batch, a timeout) comes again. With a ledger and message ids, every
- * message is claimed before it is published and confirmed after, a batch at a time (three ledger
- * calls per batch, whatever its size). On redelivery a confirmed message is skipped, and one that is
+ * message is claimed before it is published and confirmed after, a batch at a time (two ledger
+ * calls per batch in the usual case, whatever its size). On redelivery a confirmed message is skipped, and one that is
  * only claimed (its put may or may not have landed) is looked for on the stream itself
  * (`wasPublished`, one scan for the whole batch) before it is published again. Without
  * `wasPublished` such a message is published again: at least once.
@@ -40,9 +40,11 @@ export type LedgerEntry = { state: 'claimed'; claimedAt: number } | { state: 'pu
 
 /** Remembers which messages this region has published (a regional table, not a global one). */
 export interface PublishedLedger {
-  lookup(ids: string[]): Promise<Map<string, LedgerEntry>>;
-  /** Records the intent to publish these ids now. */
-  claim(ids: string[]): Promise<void>;
+  /**
+   * Claims the ids it does not know yet (the intent to publish them now) and answers what it knew of
+   * the others; ids absent from the answer were unknown and are claimed now.
+   */
+  claim(ids: string[]): Promise<Map<string, LedgerEntry>>;
   /** Records that these ids are on the stream. */
   confirm(ids: string[]): Promise<void>;
 }
@@ -148,14 +150,14 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
 }
 
 /**
- * With a ledger: which candidates are on the stream already (confirmed earlier, or claimed and found
- * there); every other one is claimed before anything is published.
+ * With a ledger: claims every candidate not known yet, before anything is published, and answers
+ * which candidates are on the stream already (confirmed earlier, or claimed earlier and found there).
  */
 async function settleEarlierAttempts<R extends TableStreamRecord>(candidates: Candidate<R>[], opts: PublishFromOriginOptions<R>): Promise<Set<string>> {
   const { ledger } = opts;
   const ids = candidates.flatMap((c) => (c.message.id === undefined ? [] : [c.message.id]));
   if (!ledger || ids.length === 0) return new Set();
-  const known = await ledger.lookup(ids);
+  const known = await ledger.claim(ids);
   const onStream = new Set(ids.filter((id) => known.get(id)?.state === 'published'));
   const claimed = candidates.filter((c) => c.message.id !== undefined && known.get(c.message.id)?.state === 'claimed');
   if (claimed.length > 0 && opts.wasPublished) {
@@ -164,8 +166,6 @@ async function settleEarlierAttempts<R extends TableStreamRecord>(candidates: Ca
     for (const id of found) onStream.add(id);
     if (found.size > 0) await ledger.confirm([...found]);
   }
-  const fresh = ids.filter((id) => !known.has(id));
-  if (fresh.length > 0) await ledger.claim(fresh);
   return onStream;
 }
 
