@@ -87,7 +87,11 @@ export class FunctionWorker {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new FunctionTimeoutError(timeoutSeconds));
-        void this.terminate();
+        // The handler may be stuck: no new invocation lands here, and the worker ends once the others in
+        // flight have answered or timed out themselves. On Lambda each of them has its own container; a
+        // timeout of one must not fail the rest.
+        this.terminating = true;
+        this.terminateWhenIdle();
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ type: 'invoke', id, event, deadlineMs: Date.now() + timeoutMs });
@@ -114,6 +118,11 @@ export class FunctionWorker {
     clearTimeout(pending.timer);
     if (message.type === 'result') pending.resolve(JSON.parse(message.payload) as unknown);
     else pending.reject(new FunctionError(message.error as SerializedError));
+    if (this.terminating) this.terminateWhenIdle();
+  }
+
+  private terminateWhenIdle(): void {
+    if (this.pending.size === 0 && !this.exited) void this.worker.terminate();
   }
 
   private failAll(error: Error): void {

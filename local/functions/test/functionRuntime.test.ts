@@ -126,6 +126,18 @@ describe('function runtime', () => {
     expect(after.threadId).not.toBe(before.threadId);
   });
 
+  it('a timeout fails only its own invocation: the others in flight on that worker still answer', async () => {
+    await runtime.deploy({ name: 'mixed', handlerFile: fixture('echo.ts'), handlerExport: 'handler', environment: {}, timeoutSeconds: 0.6 });
+    const stuck = runtime.invoke('mixed', { sleepMs: 5000 });
+    await new Promise((r) => setTimeout(r, 300));
+    // answers at ~800 ms, after the stuck one timed out at 600 ms, within its own 600 ms
+    const quick = runtime.invoke('mixed', { sleepMs: 500 });
+    await expect(stuck).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    expect(((await quick) as EchoResult).event).toEqual({ sleepMs: 500 });
+    // and a fresh worker serves what comes next
+    expect(((await runtime.invoke('mixed', {})) as EchoResult).functionName).toBe('mixed');
+  });
+
   it('replaces the worker on redeploy', async () => {
     const before = (await runtime.invoke('beta', {})) as EchoResult;
     await runtime.deploy({ name: 'beta', handlerFile: fixture('echo.ts'), handlerExport: 'handler', environment: { TABLE_NAME: 'renamed' } });
