@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeridianConfig } from '../../../regions/config.js';
 import type { CloudStatus } from '../../cloud/localCloud.js';
 import { cloudStatus, meridian } from '../../test/support/cloudProcess.js';
-import { dynamoClients, getItem, until } from '../../test/support/regionClients.js';
+import { apiBase, dynamoClients, getItem, until } from '../../test/support/regionClients.js';
 import { ensureCloud } from '../../test/support/testCloud.js';
 
 // The probe fixture goes through every kind of thing the local target deploys: a global table, an
@@ -15,7 +15,7 @@ import { ensureCloud } from '../../test/support/testCloud.js';
 const PROBE = fileURLToPath(new URL('./fixtures/probe', import.meta.url));
 
 let config: MeridianConfig;
-const api = (region: string) => `http://127.0.0.1:${config.regions.find((r) => r.region === region)!.local.ports.api}`;
+const api = (region: string) => apiBase(config, region);
 const post = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const seen = async (region: string) => {
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('deploying a serverless.yml into the local regions', () => {
   it('serves its http events as API Gateway proxy events in every region and through the front door', async () => {
-    const res = await fetch(`http://127.0.0.1:${config.frontDoor.port}/probe/echo/a/b%20c?x=1&x=2`, { method: 'PUT', body: 'raw text' });
+    const res = await fetch(`${apiBase(config, 'front-door')}/probe/echo/a/b%20c?x=1&x=2`, { method: 'PUT', body: 'raw text' });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-meridian-region')).toBe('us-east-1');
     const echoed = (await res.json()) as Record<string, unknown>;

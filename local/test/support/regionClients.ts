@@ -2,6 +2,14 @@ import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/cl
 import { localCredentials } from '../../credentials.js';
 import type { MeridianConfig } from '../../../regions/config.js';
 
+/** Where a test sends HTTP: a region's API, or `'front-door'`. */
+export function apiBase(config: MeridianConfig, where: string): string {
+  if (where === 'front-door') return `http://127.0.0.1:${config.frontDoor.port}`;
+  const rc = config.regions.find((r) => r.region === where);
+  if (!rc) throw new Error(`no region ${where}; configured: ${config.regions.map((r) => r.region).join(', ')}`);
+  return `http://127.0.0.1:${rc.local.ports.api}`;
+}
+
 /** A real SDK client per region, pointed at that region's DynamoDB endpoint. */
 export function dynamoClients(config: MeridianConfig): Record<string, DynamoDBClient> {
   return Object.fromEntries(config.regions.map((r) => [r.region, new DynamoDBClient({

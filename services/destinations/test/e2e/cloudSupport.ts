@@ -4,7 +4,7 @@ import { localCredentials } from '../../../../local/credentials.js';
 import type { CloudStatus } from '../../../../local/cloud/localCloud.js';
 import type { MeridianConfig } from '../../../../regions/config.js';
 import { cloudStatus } from '../../../../local/test/support/cloudProcess.js';
-import { dynamoClients } from '../../../../local/test/support/regionClients.js';
+import { apiBase, dynamoClients } from '../../../../local/test/support/regionClients.js';
 
 /** What the e2e tests need of a running local cloud with the destinations service deployed (stage local). */
 export const STAGE = 'local';
@@ -36,8 +36,7 @@ export function cloudClients(config: MeridianConfig): Cloud {
     credentials: localCredentials,
   })]));
   const db = dynamoClients(config);
-  const base = (region: string) =>
-    region === 'front-door' ? `http://127.0.0.1:${config.frontDoor.port}` : `http://127.0.0.1:${config.regions.find((r) => r.region === region)!.local.ports.api}`;
+  const base = (region: string) => apiBase(config, region);
   return {
     config,
     db,

@@ -2,6 +2,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { localCredentials } from '../../../../local/credentials.js';
 import { cloudStatus } from '../../../../local/test/support/cloudProcess.js';
 import { regionConfig, type MeridianConfig } from '../../../../regions/config.js';
+import { apiBase } from '../../../../local/test/support/regionClients.js';
 
 /** What the search e2e tests need of a running local cloud with destinations and search deployed (stage local). */
 export const EAST = 'us-east-1';
@@ -34,8 +35,7 @@ export function searchCloud(config: MeridianConfig): SearchCloud {
     forcePathStyle: true,
     credentials: localCredentials,
   })]));
-  const base = (where: string) =>
-    where === 'front-door' ? `http://127.0.0.1:${config.frontDoor.port}` : `http://127.0.0.1:${regionConfig(config, where).local.ports.api}`;
+  const base = (where: string) => apiBase(config, where);
   const send = async (where: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base(where)}${path}`, {
       method,
