@@ -178,8 +178,12 @@ describe('DynamoDB stream event source', () => {
     expect(deliveredIds(file)).toEqual(['o-1']);
 
     await runtime.resume();
-    await eventually(() => deliveredIds(file).length === 3, 20_000, 'the writes made while paused');
-    expect(deliveredIds(file)).toEqual(['o-1', 'o-2', 'o-3']);
+    await eventually(() => deliveredIds(file).includes('o-3'), 20_000, 'the writes made while paused');
+    await new Promise((r) => setTimeout(r, 300));
+    // At least once: a pause that lands between o-1's answer and its checkpoint delivers o-1 again.
+    const delivered = deliveredIds(file);
+    expect([...new Set(delivered)]).toEqual(['o-1', 'o-2', 'o-3']);
+    expect(delivered.filter((id) => id !== 'o-1')).toEqual(['o-2', 'o-3']);
   });
 
   it('starts at LATEST when asked, skipping what was written before the mapping', async () => {
