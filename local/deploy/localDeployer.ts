@@ -145,7 +145,7 @@ export class LocalDeployer {
   async restore(): Promise<void> {
     for (const record of this.records.all()) {
       try {
-        for (const fn of record.functions) await this.opts.functions.deploy(fn);
+        for (const fn of record.functions) this.opts.functions.restore(fn);
         for (const m of record.mappings) await this.opts.functions.addEventSource(m);
         this.opts.routes.set(record.service, record.routes);
         this.opts.log(`restored ${record.service}: ${record.functions.length} functions, ${record.mappings.length} mappings, ${record.routes.length} routes`);

@@ -12,9 +12,12 @@ import { kinesisSource } from './kinesisSource.js';
 import { retryPolicy } from './retryPolicy.js';
 import type { StreamSource } from './streamSource.js';
 import type { EventSourceMapping, Fault, FunctionDefinition, FunctionRuntime, FunctionRuntimeOptions } from './types.js';
+import type { WorkerData } from './workerProtocol.js';
 
 /** AWS's default batch size for both stream sources. */
 const DEFAULT_BATCH_SIZE = 100;
+/** A worker unused this long is stopped (Lambda keeps an idle environment for minutes, too). */
+export const IDLE_WORKER_MS = 10 * 60_000;
 
 interface ActiveMapping {
   mapping: EventSourceMapping;
@@ -38,22 +41,21 @@ class LocalFunctionRuntime implements FunctionRuntime {
   private closed = false;
   private resumed: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
 
+  private readonly idleWorkerMs: number;
+  private readonly idleSweep: NodeJS.Timeout;
+
   constructor(private readonly options: FunctionRuntimeOptions) {
     this.db = openSqlite(join(options.dataDir, 'functions.sqlite'));
     this.checkpoints = new CheckpointStore(this.db);
     this.faultStore = new FaultStore(this.db);
+    this.idleWorkerMs = options.idleWorkerMs ?? IDLE_WORKER_MS;
+    this.idleSweep = setInterval(() => void this.retireIdleWorkers(), Math.min(60_000, this.idleWorkerMs));
+    this.idleSweep.unref();
   }
 
   async deploy(fn: FunctionDefinition): Promise<void> {
     this.assertOpen();
-    const data = {
-      handlerFile: fn.handlerFile,
-      handlerExport: fn.handlerExport,
-      functionName: fn.name,
-      invokedFunctionArn: functionArn(this.options, fn.name),
-      memoryLimitInMB: DEFAULT_MEMORY_MB,
-    };
-    const next = await DeployedFunction.deploy(fn, data, functionEnvironment(fn, this.options));
+    const next = await DeployedFunction.deploy(fn, this.workerData(fn), functionEnvironment(fn, this.options));
     if (this.closed) {
       await next.terminate();
       throw new RuntimeClosedError();
@@ -61,6 +63,12 @@ class LocalFunctionRuntime implements FunctionRuntime {
     const previous = this.functions.get(fn.name);
     this.functions.set(fn.name, next);
     if (previous) this.track(previous.retire());
+  }
+
+  restore(fn: FunctionDefinition): void {
+    this.assertOpen();
+    if (this.functions.has(fn.name)) return;
+    this.functions.set(fn.name, DeployedFunction.restore(fn, this.workerData(fn), functionEnvironment(fn, this.options)));
   }
 
   async remove(name: string): Promise<void> {
@@ -134,6 +142,7 @@ class LocalFunctionRuntime implements FunctionRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.idleSweep);
     this.resumed?.reject(new RuntimeClosedError());
     this.resumed = undefined;
     await Promise.all([...this.mappings.values()].map((m) => this.stopMapping(m)));
@@ -142,6 +151,23 @@ class LocalFunctionRuntime implements FunctionRuntime {
     this.functions.clear();
     await Promise.allSettled(this.retiring);
     this.db.close();
+  }
+
+  private workerData(fn: FunctionDefinition): WorkerData {
+    return {
+      handlerFile: fn.handlerFile,
+      handlerExport: fn.handlerExport,
+      functionName: fn.name,
+      invokedFunctionArn: functionArn(this.options, fn.name),
+      memoryLimitInMB: DEFAULT_MEMORY_MB,
+    };
+  }
+
+  /** Each worker holds a module graph (tens of MB): ones nothing has used for a while are let go, as Lambda does. */
+  private async retireIdleWorkers(): Promise<void> {
+    const retired = await Promise.all([...this.functions.values()].map((f) => f.retireIfIdle(this.idleWorkerMs).catch(() => false)));
+    const count = retired.filter(Boolean).length;
+    if (count > 0) this.options.log?.(`[functions] ${count} idle worker(s) stopped; they start again on the next invocation`);
   }
 
   private invokeNow(name: string, event: unknown): Promise<unknown> {

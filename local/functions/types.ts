@@ -17,11 +17,19 @@ export interface FunctionRuntimeOptions {
   dataDir: string;
   /** Endpoint env vars and anything region-wide, merged under each function's own environment. */
   regionEnvironment: Record<string, string>;
+  /** Stop a function's worker after this long unused (default 10 minutes); it starts again when invoked. */
+  idleWorkerMs?: number;
+  log?: (line: string) => void;
 }
 
 export interface FunctionRuntime {
   /** (Re)deploys: replaces the worker; idempotent. Rejects (keeping any previous version) when the module cannot load. */
   deploy(fn: FunctionDefinition): Promise<void>;
+  /**
+   * Registers a function deployed before a restart without starting its worker: its module loaded when
+   * it was deployed, and the first invocation starts it (a cold start). Does nothing if it is deployed.
+   */
+  restore(fn: FunctionDefinition): void;
   /** Removes the function and, as on AWS, its event source mappings. */
   remove(name: string): Promise<void>;
   /** RequestResponse: resolves the result, rejects with the handler's error. Held while paused. */

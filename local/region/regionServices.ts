@@ -101,6 +101,7 @@ export async function startRegionServices(
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...meridianEnvironment(config, rc),
       },
+      log,
     });
     started.push(functions);
 

@@ -155,4 +155,22 @@ describe('function runtime', () => {
     await runtime.resume();
     expect((await pending).event).toEqual({ held: true });
   });
+
+  it('a restored function starts its worker on the first invocation; an idle worker stops and starts again when needed', async () => {
+    const idle = createFunctionRuntime({ region: 'us-west-2', accountId: '123456789012', dataDir: join(dataDir, 'idle'), regionEnvironment: {}, idleWorkerMs: 300 });
+    try {
+      idle.restore({ name: 'restored', handlerFile: fixture('echo.ts'), handlerExport: 'handler', environment: { TABLE_NAME: 'kept' } });
+      const first = (await idle.invoke('restored', {})) as EchoResult;
+      expect(first.env['TABLE_NAME']).toBe('kept');
+      expect(((await idle.invoke('restored', {})) as EchoResult).threadId).toBe(first.threadId); // warm
+      // A long invocation is not cut short by the idle sweep, which runs every 300 ms here.
+      expect(((await idle.invoke('restored', { sleepMs: 900 })) as EchoResult).threadId).toBe(first.threadId);
+      await new Promise((r) => setTimeout(r, 1200));
+      const later = (await idle.invoke('restored', { again: true })) as EchoResult;
+      expect(later.event).toEqual({ again: true });
+      expect(later.threadId).not.toBe(first.threadId);
+    } finally {
+      await idle.close();
+    }
+  });
 });
