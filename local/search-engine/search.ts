@@ -7,6 +7,7 @@ import { Ranker } from './ranking.js';
 import { parseSourceFilter } from './sourceFilter.js';
 import { StatementCache } from './statementCache.js';
 import { TermStats } from './termStats.js';
+import { TopCache } from './topCache.js';
 
 /** Elasticsearch's index.max_result_window: from + size may not exceed it. */
 export const MAX_RESULT_WINDOW = 10_000;
@@ -38,6 +39,7 @@ export interface SearcherOptions {
 export class Searcher {
   private readonly cache: StatementCache;
   private readonly ranker: Ranker;
+  private readonly tops = new TopCache();
 
   constructor(db: Sqlite, opts: SearcherOptions = {}) {
     this.cache = new StatementCache(db);
@@ -64,7 +66,8 @@ export class Searcher {
     const minScore = body.min_score === undefined ? undefined : Number(body.min_score);
     if (minScore !== undefined && !Number.isFinite(minScore)) throw parsingError('[min_score] must be a number');
     // Top-k inside SQLite (a bounded sorter, see ranking.ts), then only the page's documents are read.
-    const top = size === 0 ? [] : this.ranker.top(index, query, from + size, minScore);
+    const want = from + size;
+    const top = size === 0 ? [] : this.tops.top(index, query, want, minScore, () => this.ranker.top(index, query, want, minScore));
     const page = top.slice(from);
     const docs = this.documents(index, page.map((r) => r.rid));
 

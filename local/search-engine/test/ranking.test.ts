@@ -15,6 +15,7 @@ import { Searcher } from '../search.js';
 const DOCS = 12_000;
 let dir: string;
 let db: Sqlite;
+let store: IndexStore;
 let index: IndexHandle;
 let fast: Searcher;
 let exact: Searcher;
@@ -29,7 +30,7 @@ const words = (n: number) => Array.from({ length: n }, zipf).join(' ');
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'meridian-ranking-'));
   db = openSqlite(join(dir, 'search.sqlite'));
-  const store = new IndexStore(db);
+  store = new IndexStore(db);
   index = store.create('destinations', { properties: { country: { type: 'keyword' } } });
   store.write(() => {
     for (let i = 0; i < DOCS; i++) {
@@ -97,5 +98,25 @@ describe('ranking shortcuts on a large index', () => {
     // _source is kept as raw JSON text for the HTTP layer to splice in verbatim.
     const expected = all.filter((h) => (JSON.parse(h._source.text) as { country: string }).country === 'FR').slice(0, 20);
     expect(folded.hits.hits.map((h) => [h._id, h._score])).toEqual(expected.map((h) => [h._id, h._score]));
+  });
+});
+
+describe('ranked tops kept per index version (topCache.ts)', () => {
+  it('answer a repeated query with the page ranking everything gives, until a write changes it', () => {
+    const cached = new Searcher(db);
+    const small = store.create('cached');
+    const put = (id: string, name: string, description: string) => store.write(() => store.putDoc(small, id, JSON.stringify({ name, description }), { name, description }));
+    for (let i = 0; i < 50; i++) put(`c${i}`, `place ${i}`, `w1 ${words(10)}`);
+    const body = multiMatch('w1 place', { size: 5 });
+    const page = (s: Searcher) => (s.search(small, body, new URLSearchParams()) as unknown as Page).hits.hits.map((h) => [h._id, h._score]);
+    const first = page(cached);
+    expect(page(cached)).toEqual(first);
+    expect(page(cached)).toEqual(page(exact));
+    // A better match written now is on the very next page, with the scores the new index gives.
+    put('best', 'w1 place w1 place', 'w1 place');
+    expect(page(cached)[0]?.[0]).toBe('best');
+    expect(page(cached)).toEqual(page(exact));
+    store.write(() => store.deleteDoc(small, 'best'));
+    expect(page(cached)).toEqual(page(exact));
   });
 });
