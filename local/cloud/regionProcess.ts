@@ -50,7 +50,7 @@ export class RegionProcess {
     if (this.child) return;
     this.state = 'starting';
     const child = fork(HOST_ENTRY, [this.region], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -126,4 +126,14 @@ export class RegionProcess {
   kill(): void {
     this.child?.kill('SIGKILL');
   }
+}
+
+/**
+ * MERIDIAN_PROFILE_DIR=<dir> writes a V8 CPU profile of each region host (main thread and function
+ * workers) there when it stops: where a region spends its time under load. Node refuses --cpu-prof in
+ * NODE_OPTIONS, hence this switch.
+ */
+function profileArgs(env: NodeJS.ProcessEnv): string[] {
+  const dir = env['MERIDIAN_PROFILE_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

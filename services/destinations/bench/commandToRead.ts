@@ -1,7 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localCredentials } from '../../../local/credentials.js';
+import { dynamodbStreamSource } from '../../../local/functions/dynamodbStreamSource.js';
+import type { StreamDescription, StreamSource } from '../../../local/functions/streamSource.js';
 import { loadConfig } from '../../../regions/config.js';
 
 /*
@@ -24,7 +25,7 @@ export interface CommandToReadOptions {
   /** Commands per second. */
   rate?: number;
   seconds?: number;
-  /** Pause between reads of the target's read-model table (one batched read for every pending destination). */
+  /** Pause between reads of the target read-model table's stream (one GetRecords a shard, whatever is awaited). */
   pollMs?: number;
   /** The read-model table (stage local by default). */
   table?: string;
@@ -55,7 +56,7 @@ export interface CommandToReadResult {
   /** 202 received → status locationValidated in the other region. */
   validated: LatencySummary;
   failures: string[];
-  /** Reads per second the watcher itself caused (load on the target region's DynamoDB). */
+  /** Stream reads per second the watcher itself caused (load on the target region's DynamoDB). */
   pollRatePerS: number;
   targetP99Ms: number;
   met: boolean;
@@ -72,7 +73,7 @@ export async function runCommandToRead(opts: CommandToReadOptions): Promise<Comm
   const to = opts.to ?? 'us-west-2';
   const rate = opts.rate ?? 20;
   const seconds = opts.seconds ?? 20;
-  const pollMs = opts.pollMs ?? 10;
+  const pollMs = opts.pollMs ?? 20;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const log = opts.log ?? (() => {});
   const regions = await regionEndpoints(opts.frontDoor);
@@ -82,12 +83,13 @@ export async function runCommandToRead(opts: CommandToReadOptions): Promise<Comm
   if (!source || !target) throw new Error(`the cloud at ${opts.frontDoor} has no region ${!source ? from : to} (it has ${Object.keys(regions).join(', ')})`);
   const watcher = new ReadModelWatcher(target.dynamodb, to, opts.table ?? 'destinations-local-read-model', pollMs);
   try {
+    await watcher.ready();
     // Warm-up at the same rate, drained before measuring: a fresh cloud's JVMs and workers are cold.
     const warmup: Promise<unknown>[] = [];
     const warmupBegan = performance.now();
     for (let i = 0; i < Math.round(rate * (opts.warmupSeconds ?? 5)); i++) {
       await sleep(Math.max(0, warmupBegan + (i * 1000) / rate - performance.now()));
-      warmup.push(propose(source.api, `warm-up ${i}`).then((id) => watcher.until(id, timeoutMs * 4, 'validated')).catch(() => undefined));
+      warmup.push(propose(source.api, `warm-up ${i}`).then((id) => watcher.until(id, timeoutMs * 4)).catch(() => undefined));
     }
     await Promise.all(warmup);
     log('warmed up');
@@ -107,7 +109,7 @@ export async function runCommandToRead(opts: CommandToReadOptions): Promise<Comm
         const id = await propose(source.api, `bench ${i}`);
         const t1 = performance.now();
         accepted.push(t1 - t0);
-        const seen = await watcher.until(id, timeoutMs, 'validated');
+        const seen = await watcher.until(id, timeoutMs);
         readable.push(seen.readable - t1);
         validated.push(seen.validated - t1);
       })().catch((e: Error) => void failures.push(e.message)));
@@ -150,60 +152,137 @@ async function propose(api: string, name: string): Promise<string> {
 }
 
 /**
- * Watches the target region's read-model table with one BatchGetItem loop for every destination
- * still awaited, so measuring adds a steady, small load (1000 / pollMs requests a second) instead of
- * one poller per command hammering the API being measured.
+ * Watches the target region's read-model table through its DynamoDB stream, read in a tight loop: a
+ * record appears once the replicated write has landed, so the moment it is seen is when a GET there
+ * would first answer 200 (up to one poll later). The load it adds is one GetRecords per poll whatever the
+ * number of destinations awaited; polling the table per key grew with the backlog and slowed the very
+ * region it measured.
  */
 class ReadModelWatcher {
-  private readonly db: DynamoDBClient;
+  private readonly source: StreamSource;
   private readonly waiting = new Map<string, { readable?: number; resolve: (t: { readable: number; validated: number }) => void }>();
-  private running = true;
+  /** Seen before anyone awaited them (a fast replication can beat the POST's answer). */
+  private readonly early = new Map<string, { readable?: number; validated?: number }>();
+  private readonly controller = new AbortController();
   private readonly loop: Promise<void>;
+  private started = false;
+  private failure: Error | undefined;
   lastSeen: string | undefined;
 
-  constructor(endpoint: string, region: string, private readonly table: string, private readonly pollMs: number) {
-    this.db = new DynamoDBClient({ endpoint, region, credentials: localCredentials });
-    this.loop = this.poll();
+  constructor(endpoint: string, region: string, table: string, private readonly pollMs: number) {
+    this.source = dynamodbStreamSource({
+      client: { endpoint, region, credentials: localCredentials, maxAttempts: 2 },
+      tableName: table,
+      region,
+      accountId: '000000000000',
+    });
+    this.loop = this.follow(this.controller.signal).catch((e: unknown) => {
+      if (!this.controller.signal.aborted) this.failure = e instanceof Error ? e : new Error(String(e));
+    });
   }
 
-  until(id: string, timeoutMs: number, _what: 'validated'): Promise<{ readable: number; validated: number }> {
+  /** Resolves once the stream is being read from its end, so nothing written after is missed. */
+  async ready(): Promise<void> {
+    while (!this.started) {
+      if (this.failure) throw this.failure;
+      await sleep(20);
+    }
+  }
+
+  until(id: string, timeoutMs: number): Promise<{ readable: number; validated: number }> {
+    const seen = this.early.get(id);
+    this.early.delete(id);
+    if (seen?.validated !== undefined) return Promise.resolve({ readable: seen.readable ?? seen.validated, validated: seen.validated });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const w = this.waiting.get(id);
         this.waiting.delete(id);
         reject(new Error(`${id} not ${w?.readable ? 'validated' : 'readable'} in the other region after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(id, { resolve: (t) => (clearTimeout(timer), resolve(t)) });
+      this.waiting.set(id, { readable: seen?.readable, resolve: (t) => (clearTimeout(timer), resolve(t)) });
     });
   }
 
-  private async poll(): Promise<void> {
-    while (this.running) {
-      const ids = [...this.waiting.keys()];
-      for (let i = 0; i < ids.length; i += 100) {
-        const keys = ids.slice(i, i + 100).map((id) => ({ id: { S: id } }));
-        const out = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'id, #s', ExpressionAttributeNames: { '#s': 'status' }, ConsistentRead: true } } })).catch(() => undefined);
-        const now = performance.now();
-        for (const item of out?.Responses?.[this.table] ?? []) {
-          const id = item.id?.S ?? '';
-          const w = this.waiting.get(id);
-          if (!w) continue;
-          w.readable ??= now;
-          if (item.status?.S === 'locationValidated') {
-            this.waiting.delete(id);
-            this.lastSeen = id;
-            w.resolve({ readable: w.readable, validated: now });
+  /*
+   * A read that fails (a timeout under load, an expired iterator) must not end the watch: the shard is
+   * taken up again right after the last record seen, so every later write is still observed.
+   */
+  private async follow(signal: AbortSignal): Promise<void> {
+    const shards = new Map<string, { iterator: string | undefined; after: string | undefined; from: 'LATEST' | 'TRIM_HORIZON'; done?: boolean }>();
+    let stream: StreamDescription | undefined;
+    let described = -Infinity;
+    while (!signal.aborted) {
+      try {
+        if (performance.now() - described > 1000) {
+          stream = await this.source.describe(signal);
+          if (!stream) throw new Error('the read-model table in the target region has no stream: is destinations deployed there?');
+          for (const shard of stream.shards) {
+            // Shards open when watching starts are read from their end; a shard that appears later is read whole.
+            if (!shards.has(shard.shardId)) shards.set(shard.shardId, { iterator: undefined, after: undefined, from: this.started ? 'TRIM_HORIZON' : 'LATEST' });
           }
+          described = performance.now();
         }
+        for (const [shardId, shard] of shards) {
+          if (!stream) break;
+          if (shard.done) continue;
+          if (shard.iterator === undefined) {
+            const position = shard.after ? { afterSequenceNumber: shard.after } : { at: shard.from };
+            shard.iterator = await this.source.shardIterator(stream, shardId, position, signal);
+            if (shard.iterator === undefined) {
+              shard.done = true;
+              continue;
+            }
+          }
+          const page = await this.source.getRecords(stream, shardId, shard.iterator, 1000, signal);
+          this.observe(page.records.map((r) => r.record as StreamedItem));
+          shard.after = page.records.at(-1)?.sequenceNumber ?? shard.after;
+          shard.iterator = page.nextIterator;
+          shard.done = page.nextIterator === undefined; // a closed shard, read to its end
+        }
+        this.started = true;
+      } catch (e) {
+        if (signal.aborted) return;
+        if (!this.started) throw e;
+        for (const shard of shards.values()) shard.iterator = undefined;
+        described = -Infinity;
+        await sleep(200);
       }
       await sleep(this.pollMs);
     }
   }
 
-  close(): void {
-    this.running = false;
-    void this.loop.finally(() => this.db.destroy());
+  private observe(records: StreamedItem[]): void {
+    const now = performance.now();
+    for (const record of records) {
+      const image = record.dynamodb?.NewImage;
+      const id = image?.id?.S;
+      if (!id) continue;
+      const validated = image.status?.S === 'locationValidated';
+      const w = this.waiting.get(id);
+      if (!w) {
+        const e = this.early.get(id) ?? {};
+        e.readable ??= now;
+        if (validated) e.validated ??= now;
+        this.early.set(id, e);
+        continue;
+      }
+      w.readable ??= now;
+      if (validated) {
+        this.waiting.delete(id);
+        this.lastSeen = id;
+        w.resolve({ readable: w.readable, validated: now });
+      }
+    }
   }
+
+  close(): void {
+    this.controller.abort();
+    void this.loop.finally(() => this.source.close());
+  }
+}
+
+interface StreamedItem {
+  dynamodb?: { NewImage?: { id?: { S?: string }; status?: { S?: string } } };
 }
 
 async function regionEndpoints(frontDoor: string): Promise<Record<string, { api: string; dynamodb: string; services: string[] }>> {
