@@ -71,6 +71,10 @@ class LocalFunctionRuntime implements FunctionRuntime {
     this.functions.set(fn.name, DeployedFunction.restore(fn, this.workerData(fn), functionEnvironment(fn, this.options)));
   }
 
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
   async remove(name: string): Promise<void> {
     // Deleting a function deletes its event source mappings, as on AWS.
     for (const [id, active] of this.mappings) if (active.mapping.functionName === name) await this.removeEventSource(id);

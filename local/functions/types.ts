@@ -30,6 +30,8 @@ export interface FunctionRuntime {
    * it was deployed, and the first invocation starts it (a cold start). Does nothing if it is deployed.
    */
   restore(fn: FunctionDefinition): void;
+  /** Whether a function of this name is deployed or restored (its worker may not be running). */
+  has(name: string): boolean;
   /** Removes the function and, as on AWS, its event source mappings. */
   remove(name: string): Promise<void>;
   /** RequestResponse: resolves the result, rejects with the handler's error. Held while paused. */
