@@ -38,6 +38,11 @@ export interface DeploymentRecord {
   outputs: Record<string, { value: string; exportName?: string }>;
   /** Export names it imports: the services exporting them cannot be removed while this one stands. */
   imports: string[];
+  /**
+   * What the deploy depended on (deployFingerprint): a deploy with the same fingerprint changes nothing and
+   * is skipped. Absent in records written before there were fingerprints, and while a deploy is under way.
+   */
+  fingerprint?: string;
 }
 
 /** One JSON file per service under the region's state: written whole, then renamed, so a crash leaves the old or the new. */

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import type { MeridianConfig, RegionConfig } from '../../regions/config.js';
+import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
 import { loadService, type CfResource, type FunctionDef, type ServiceDefinition } from '../../orchestrator/service-definition/index.js';
 import type { EventSourceMapping, FunctionDefinition, FunctionRuntime } from '../functions/index.js';
 import type { ApiRoute, ApiRoutes } from '../region/apiRoutes.js';
 import { applyBucket, deleteBucket } from './buckets.js';
 import { DeploymentRecords, type DeployedResource, type DeployedSubscription, type DeploymentRecord } from './deploymentRecords.js';
+import { deployFingerprint, isInside, projectFingerprint } from './deployFingerprint.js';
 import { DeployError } from './errors.js';
 import { functionLogicalId } from './functionLogicalIds.js';
 import { conditionTrue, resolveString, resolveValue, type ResolveScope } from './intrinsics.js';
@@ -42,6 +43,11 @@ export interface LocalDeployerOptions {
 
 export type Progress = (line: string) => void;
 
+export interface DeployOptions {
+  /** Deploy even when nothing changed since the recorded deployment (`meridian dp --force`). */
+  force?: boolean;
+}
+
 /**
  * The local target: applies a service's serverless.yml to this region's components, the way
  * CloudFormation applies a stack: resources in dependency order, then functions, subscriptions, stream
@@ -49,12 +55,19 @@ export type Progress = (line: string) => void;
  */
 export class LocalDeployer {
   readonly records: DeploymentRecords;
+  /** Services whose restore() failed: their functions, mappings or routes may be missing, whatever the record says. */
+  private readonly unrestored = new Set<string>();
 
   constructor(private readonly opts: LocalDeployerOptions) {
     this.records = new DeploymentRecords(opts.recordsDir);
   }
 
-  async deploy(serviceDir: string, stage: string, progress: Progress = () => {}): Promise<DeploymentRecord> {
+  /**
+   * Applies the service, or does nothing when nothing it depends on changed since its recorded deployment
+   * here (as CloudFormation answers "No changes to deploy"): same fingerprint, and everything the record
+   * says is deployed is live in this process. `force` deploys anyway.
+   */
+  async deploy(serviceDir: string, stage: string, progress: Progress = () => {}, options: DeployOptions = {}): Promise<DeploymentRecord> {
     const { region } = this.opts.region;
     const def = loadService(serviceDir, { stage, region, configDir: this.opts.config.configDir });
     const previous = this.records.get(def.service);
@@ -62,6 +75,17 @@ export class LocalDeployer {
       throw new DeployError(`service ${def.service} is already deployed in ${region} from ${previous.dir}; remove it there first or rename the service`);
     }
     const started = Date.now();
+    const fingerprint = this.fingerprint(def, stage);
+    if (previous && !options.force && this.unchanged(previous, fingerprint)) {
+      progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
+      return previous;
+    }
+    // A deploy that fails half way leaves the region matching neither the record nor the new definition:
+    // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
+    if (previous?.fingerprint !== undefined) {
+      const { fingerprint: _, ...unfinished } = previous;
+      this.records.save(unfinished);
+    }
     progress(`${def.service} → ${region}: loaded ${def.functions.length} functions, ${def.resources.length} resources (stage ${stage})`);
     const plan = new StackScope(def, this.opts, this.records);
 
@@ -109,8 +133,10 @@ export class LocalDeployer {
       routes,
       outputs: plan.outputs(),
       imports: [...plan.imports],
+      fingerprint,
     };
     this.records.save(record);
+    this.unrestored.delete(def.service);
 
     for (const old of previous?.resources ?? []) {
       if (!plan.deployed.has(old.logicalId)) await this.deleteResource(old, progress);
@@ -137,6 +163,7 @@ export class LocalDeployer {
     for (const s of record.subscriptions) await unsubscribe(this.opts.clients, s.subscriptionArn);
     for (const r of [...record.resources].reverse()) await this.deleteResource(r, progress);
     this.records.delete(service);
+    this.unrestored.delete(service);
     progress(`${service} removed from ${region}`);
     return true;
   }
@@ -150,9 +177,36 @@ export class LocalDeployer {
         this.opts.routes.set(record.service, record.routes);
         this.opts.log(`restored ${record.service}: ${record.functions.length} functions, ${record.mappings.length} mappings, ${record.routes.length} routes`);
       } catch (e) {
+        this.unrestored.add(record.service);
         this.opts.log(`could not restore ${record.service}: ${(e as Error).message}; deploy it again`);
       }
     }
+  }
+
+  /**
+   * What a deploy of `def` here depends on. Fn::ImportValue reads other services' exports, which only
+   * resolving tells: rather than resolving first, every export of the region's other services goes in,
+   * so a changed export (rare) redeploys every service of the region, importer or not.
+   */
+  private fingerprint(def: ServiceDefinition, stage: string): string {
+    const { config, region, regionEnvironment } = this.opts;
+    const outside = [def.dir, config.configDir].filter((d) => !isInside(d, repoRoot));
+    const code = projectFingerprint({
+      roots: [repoRoot, ...outside],
+      files: [join(repoRoot, 'node_modules', '.package-lock.json'), ...def.functions.map((f) => f.handlerFile)],
+      skip: [config.stateDir],
+    });
+    const exports = Object.fromEntries([...this.records.exports(def.service)].map(([name, e]) => [name, e.value]));
+    return deployFingerprint({ def, stage, region, regionEnvironment, exports, code });
+  }
+
+  /** Nothing to do: same inputs as the recorded deploy, and its functions are registered in the runtime. */
+  private unchanged(previous: DeploymentRecord, fingerprint: string): boolean {
+    return (
+      previous.fingerprint === fingerprint &&
+      !this.unrestored.has(previous.service) &&
+      previous.functions.every((fn) => this.opts.functions.has(fn.name))
+    );
   }
 
   private async deleteResource(r: DeployedResource, progress: Progress): Promise<void> {
