@@ -13,7 +13,7 @@ import { openSqlite, type Sqlite } from '../storage/sqlite.js';
 import { RegionProcess, type RegionState } from './regionProcess.js';
 import { loadService } from '../../orchestrator/service-definition/index.js';
 import { deployOrder } from '../../orchestrator/serviceCatalog.js';
-import type { RegionStatusReport } from '../region/hostMessages.js';
+import type { DeployCall, RegionStatusReport } from '../region/hostMessages.js';
 
 export interface CloudStatus {
   ready: boolean;
@@ -38,6 +38,8 @@ export interface DeployRequest {
   /** Service directories (each with a serverless.yml); deployed in import order, removed in reverse. */
   serviceDirs: string[];
   stage: string;
+  /** Deploy even services unchanged since their last deploy there (ignored by remove). */
+  force?: boolean;
 }
 
 export interface StartOptions {
@@ -153,7 +155,8 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
       const r = regionOf(req.region);
       const done: string[] = [];
       for (const def of ordered(req)) {
-        await r.call('deploy', { serviceDir: def.dir, stage: req.stage }, progress);
+        const args: DeployCall = { serviceDir: def.dir, stage: req.stage, force: req.force === true };
+        await r.call('deploy', args, progress);
         done.push(def.service);
       }
       return done;
@@ -251,7 +254,8 @@ function parseDeployRequest(body: unknown): DeployRequest {
   if (typeof b.region !== 'string') throw new HttpError(400, 'region must be a region name such as us-east-1');
   if (!Array.isArray(b.serviceDirs) || !b.serviceDirs.every((d) => typeof d === 'string')) throw new HttpError(400, 'serviceDirs must be a list of service directories');
   if (typeof b.stage !== 'string' || !/^[a-zA-Z0-9-]+$/.test(b.stage)) throw new HttpError(400, 'stage must contain only letters, digits and -');
-  return { region: b.region, serviceDirs: b.serviceDirs as string[], stage: b.stage };
+  if (b.force !== undefined && typeof b.force !== 'boolean') throw new HttpError(400, 'force must be true or false');
+  return { region: b.region, serviceDirs: b.serviceDirs as string[], stage: b.stage, ...(b.force ? { force: true } : {}) };
 }
 
 /** Long work answers as NDJSON: progress lines while it runs, then `done` or `error` (the status is already sent). */

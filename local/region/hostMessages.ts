@@ -19,3 +19,11 @@ export interface RegionStatusReport {
   functionFaults: number;
   topicFaults: number;
 }
+
+/** The supervisor's `deploy` request to a region host. */
+export interface DeployCall {
+  serviceDir: string;
+  stage: string;
+  /** Deploy even if nothing changed since the service's recorded deployment in the region. */
+  force: boolean;
+}

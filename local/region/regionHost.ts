@@ -1,6 +1,6 @@
 import { loadConfig, regionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
-import type { HostMessage, RegionStatusReport } from './hostMessages.js';
+import type { DeployCall, HostMessage, RegionStatusReport } from './hostMessages.js';
 import { IpcRpc, isRpcMessage, type RpcMessage } from './ipcRpc.js';
 import { startRegionServices, type RegionServices } from './regionServices.js';
 
@@ -25,8 +25,8 @@ const started = () => {
 // The supervisor asks for deploys; this region asks the supervisor to replicate its global tables.
 const rpc = new IpcRpc(send, {
   deploy: async (args, progress) => {
-    const { serviceDir, stage } = args as { serviceDir: string; stage: string };
-    const record = await started().deployer.deploy(serviceDir, stage, progress);
+    const { serviceDir, stage, force } = args as DeployCall;
+    const record = await started().deployer.deploy(serviceDir, stage, progress, { force: force === true });
     return { service: record.service, routes: record.routes.length, functions: record.functions.length };
   },
   remove: async (args, progress) => {

@@ -12,21 +12,28 @@ export interface DeployArgs {
   target: 'local' | 'aws';
   stage: string;
   serviceDirs: string[];
+  /** `dp --force`: deploy locally even what is unchanged since its last deploy. */
+  force: boolean;
 }
 
-/** `dp|rm <region> [service dirs] [--stage NAME] [--target local|aws]`; the stage is required on AWS. */
+/** `dp|rm <region> [service dirs] [--stage NAME] [--target local|aws] [--force]`; the stage is required on AWS. */
 export function parseDeployArgs(command: string, args: string[], config: MeridianConfig): DeployArgs {
   const positional: string[] = [];
   const flags: Record<string, string> = {};
+  let force = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--force' && command === 'dp') {
+      force = true;
+      continue;
+    }
     const m = /^--(stage|target|region)(?:=(.*))?$/.exec(a);
     if (m) {
       const value = m[2] ?? args[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`--${m[1]} needs a value`);
       flags[m[1]!] = value;
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}; meridian ${command} <region> [service dirs] [--stage NAME] [--target local|aws]`);
+      throw new UsageError(`unknown option ${a}; meridian ${command} <region> [service dirs] [--stage NAME] [--target local|aws]${command === 'dp' ? ' [--force]' : ''}`);
     } else positional.push(a);
   }
   const region = flags.region ?? positional.shift();
@@ -36,6 +43,7 @@ export function parseDeployArgs(command: string, args: string[], config: Meridia
   }
   const target = flags.target ?? 'local';
   if (target !== 'local' && target !== 'aws') throw new UsageError(`--target must be local or aws, not "${target}"`);
+  if (target === 'aws' && force) throw new UsageError(`--force is for the local target (which skips unchanged services); on AWS, CloudFormation decides what changed`);
   if (target === 'aws' && !flags.stage) throw new UsageError(`--target aws needs --stage NAME (for example --stage prod): it names every stack and resource`);
   const stage = flags.stage ?? LOCAL_STAGE;
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new UsageError(`--stage "${stage}" must contain only letters, digits and -`);
@@ -43,7 +51,7 @@ export function parseDeployArgs(command: string, args: string[], config: Meridia
   for (const d of dirs) {
     if (!hasServiceFile(d)) throw new UsageError(`${d} has no serverless.yml`);
   }
-  return { region, target, stage, serviceDirs: dirs };
+  return { region, target, stage, serviceDirs: dirs, force };
 }
 
 /** `package --stage NAME`. */

@@ -12,8 +12,9 @@ import { parseDeployArgs, parsePackageArgs, UsageError } from './deployArgs.js';
 const USAGE = `usage: meridian <command>
   start                 run the local cloud in the foreground, every service deployed (Ctrl-C stops it)
   up                    the same in the background (if it is not running)
-  dp <region> [service dirs] [--stage NAME] [--target local|aws]
-                        deploy every service (or those given) into a region; local by default
+  dp <region> [service dirs] [--stage NAME] [--target local|aws] [--force]
+                        deploy every service (or those given) into a region; local by default,
+                        where a service unchanged since its last deploy is skipped unless --force
   rm <region> [service dirs] [--stage NAME] [--target local|aws]
                         remove them (what is marked Retain stays)
   package --stage NAME  CloudFormation for every service in every region (no credentials needed)
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
         region: req.region,
         serviceDirs: req.serviceDirs,
         stage: req.stage,
+        ...(command === 'dp' && req.force ? { force: true } : {}),
       }, (line) => console.log(line));
       const verb = command === 'dp' ? 'deployed' : 'removed';
       console.log(`${verb} ${services.length ? services.join(', ') : 'nothing'} ${command === 'dp' ? 'into' : 'from'} ${req.region} (local, stage ${req.stage}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
