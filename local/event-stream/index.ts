@@ -33,6 +33,11 @@ export interface EventStreamOptions {
   trimIntervalMs?: number;
   /** The clock, for tests of expiry and retention. */
   now?: () => number;
+  /**
+   * Hears the stream's name after each committed put: this region's stream pollers read at once instead
+   * of at their next poll, as Kinesis pushes records to enhanced fan-out consumers.
+   */
+  onAppend?: (streamName: string) => void;
 }
 
 export interface EventStreamServer extends ShardReader {
@@ -49,7 +54,7 @@ export interface EventStreamServer extends ShardReader {
 export async function startEventStream(opts: EventStreamOptions): Promise<EventStreamServer> {
   const db = openSqlite(eventStreamDbPath(opts.dataDir));
   const ctx: KinesisContext = {
-    store: new StreamStore(db),
+    store: new StreamStore(db, opts.onAppend),
     region: opts.region,
     accountId: opts.accountId,
     throttle: new ShardThrottle(opts.shardWriteLimits ?? AWS_SHARD_WRITE_LIMITS),

@@ -70,7 +70,11 @@ const toRecord = (r: RecordDbRow): StoredRecord => ({
 
 /** Streams, shards and records in SQLite: a write is acknowledged only after its transaction commits. */
 export class StreamStore {
-  constructor(private readonly db: Sqlite) {
+  /** `appended` hears of every committed append (the stream's name): consumers in this process can read at once. */
+  constructor(
+    private readonly db: Sqlite,
+    private readonly appended: (stream: string) => void = () => {},
+  ) {
     db.exec(SCHEMA);
   }
 
@@ -126,7 +130,7 @@ export class StreamStore {
     const insert = this.db.prepare(
       'INSERT INTO records (stream, shard, counter, arrival_ms, partition_key, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    return this.db
+    const counters = this.db
       .transaction(() =>
         records.map((r) => {
           const bumped = bump.get(stream, r.shardIndex);
@@ -136,6 +140,8 @@ export class StreamStore {
         }),
       )
       .immediate();
+    if (counters.length > 0) this.appended(stream);
+    return counters;
   }
 
   lastCounter(stream: string, shardIndex: number): number {

@@ -27,8 +27,13 @@ export interface PollerSettings {
  */
 export const IDLE_POLL_MS = 50;
 const MAX_IDLE_POLL_MS = 200;
-/** How often the shard list is read again (new shards, a re-created stream); a closed shard triggers it at once. */
+/**
+ * How often the shard list is read again (new shards, a re-created stream): every second after a change,
+ * backing off to every 5 s while it stays the same (two calls to DynamoDB Local per read, per mapping);
+ * a shard read to its end triggers it at once.
+ */
 const DISCOVERY_MS = 1000;
+const MAX_DISCOVERY_MS = 5000;
 const ERROR_BACKOFF_MS = 1000;
 
 /**
@@ -39,6 +44,7 @@ export class EventSourcePoller {
   private controller: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private readonly idleShards = new Set<() => void>();
   private lastLogged = '';
 
   constructor(
@@ -53,6 +59,11 @@ export class EventSourcePoller {
     this.loop = this.discover(controller.signal);
   }
 
+  /** New records are on the stream: shards waiting out an idle pause read now. */
+  nudge(): void {
+    for (const done of [...this.idleShards]) done();
+  }
+
   /** Stops polling; a batch in flight is abandoned without a checkpoint, so it is read again later. */
   async stop(): Promise<void> {
     this.controller?.abort(new Error('event source mapping stopped'));
@@ -63,9 +74,14 @@ export class EventSourcePoller {
 
   private async discover(signal: AbortSignal): Promise<void> {
     const running = new Map<string, Promise<void>>();
+    let seen = '';
+    let interval = DISCOVERY_MS;
     while (!signal.aborted) {
       try {
         const stream = await this.deps.source.describe(signal);
+        const shape = stream ? `${stream.streamId} ${stream.shards.map((s) => `${s.shardId}${s.closed ? '.' : ''}`).join(' ')}` : '';
+        interval = stream && shape === seen ? Math.min(MAX_DISCOVERY_MS, interval * 2) : DISCOVERY_MS;
+        seen = shape;
         if (stream) {
           this.rememberStream(stream);
           for (const shard of stream.shards) {
@@ -87,8 +103,9 @@ export class EventSourcePoller {
         }
       } catch (e) {
         if (!signal.aborted) this.warn(`cannot describe the stream: ${describeError(e)}`);
+        interval = DISCOVERY_MS;
       }
-      await this.sleepUntilWoken(DISCOVERY_MS, signal);
+      await this.sleepUntilWoken(interval, signal);
     }
     await Promise.allSettled(running.values());
   }
@@ -154,7 +171,7 @@ export class EventSourcePoller {
         checkpoints.save(mappingId, stream.streamId, shard.shardId, { sequenceNumber: last, finished: iterator === undefined, startAt });
       }
       if (page.records.length > 0) quiet = 0;
-      else if (iterator !== undefined) await abortableSleep(Math.min(MAX_IDLE_POLL_MS, IDLE_POLL_MS * 2 ** quiet++), signal);
+      else if (iterator !== undefined) await this.idle(Math.min(MAX_IDLE_POLL_MS, IDLE_POLL_MS * 2 ** quiet++), signal);
     }
   }
 
@@ -165,6 +182,19 @@ export class EventSourcePoller {
       policy: this.deps.policy,
       signal,
     });
+  }
+
+  /** An idle shard's pause: cut short by nudge(); rejects when the signal aborts, like abortableSleep. */
+  private async idle(ms: number, signal: AbortSignal): Promise<void> {
+    let done!: () => void;
+    const nudged = new Promise<void>((resolve) => (done = resolve));
+    this.idleShards.add(done);
+    try {
+      await Promise.race([abortableSleep(ms, signal), nudged]);
+    } finally {
+      this.idleShards.delete(done);
+      done();
+    }
   }
 
   private async sleepUntilWoken(ms: number, signal: AbortSignal): Promise<void> {

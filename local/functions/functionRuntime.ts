@@ -125,6 +125,12 @@ class LocalFunctionRuntime implements FunctionRuntime {
     this.checkpoints.forget(id);
   }
 
+  recordsArrived(source: { type: 'kinesis'; streamName: string }): void {
+    for (const { mapping, poller } of this.mappings.values()) {
+      if (mapping.type === source.type && mapping.streamName === source.streamName) poller.nudge();
+    }
+  }
+
   faults(): Fault[] {
     return this.faultStore.list();
   }

@@ -39,6 +39,8 @@ export interface FunctionRuntime {
   /** Idempotent by id; a changed definition restarts the mapping from its checkpoints. */
   addEventSource(mapping: EventSourceMapping): Promise<void>;
   removeEventSource(id: string): Promise<void>;
+  /** The region's own event stream took records: mappings on that stream read now rather than at their next poll. */
+  recordsArrived(source: { type: 'kinesis'; streamName: string }): void;
   /** Records that kept failing (poison records), oldest first. */
   faults(): Fault[];
   /** Stops all polling and holds invocations (a region outage); checkpoints are kept. */

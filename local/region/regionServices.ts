@@ -131,7 +131,13 @@ export async function startRegionServices(
     });
     started.push(objects);
 
-    const streams = await startEventStream({ region: rc.region, accountId: rc.accountId, port: ports.streams, dataDir: join(dir, 'streams') });
+    const streams = await startEventStream({
+      region: rc.region,
+      accountId: rc.accountId,
+      port: ports.streams,
+      dataDir: join(dir, 'streams'),
+      onAppend: (streamName) => functions.recordsArrived({ type: 'kinesis', streamName }),
+    });
     started.push(streams);
 
     const search = await startSearchEngine({ port: ports.search, dataDir: join(dir, 'search') });

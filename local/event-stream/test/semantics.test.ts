@@ -11,6 +11,7 @@ import {
   IncreaseStreamRetentionPeriodCommand,
   KinesisClient,
   PutRecordCommand,
+  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { EventStreamServer } from '../index.js';
 import { bytes, clientFor, REGION, start, tempDir, text } from './helpers.js';
@@ -20,9 +21,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(now?: () => number): Promise<{ server: EventStreamServer; kinesis: KinesisClient; dir: string }> {
+async function setup(now?: () => number, onAppend?: (stream: string) => void): Promise<{ server: EventStreamServer; kinesis: KinesisClient; dir: string }> {
   const tmp = tempDir();
-  const server = await start(tmp.dir, now ? { now } : {});
+  const server = await start(tmp.dir, { ...(now ? { now } : {}), ...(onAppend ? { onAppend } : {}) });
   const kinesis = clientFor(server);
   cleanups.push(tmp.remove, () => server.close(), () => kinesis.destroy());
   return { server, kinesis, dir: tmp.dir };
@@ -95,6 +96,19 @@ describe('in-process reader for the function runtime', () => {
     const second = server.readShard('s', SHARD, { afterSequenceNumber: server.checkpoints.get('fn@s', SHARD), limit: 3 });
     expect(second.records.map((r) => Buffer.from(r.Data, 'base64').toString())).toEqual(['3', '4']);
     expect(BigInt(second.records[0]?.SequenceNumber ?? '0')).toBeGreaterThan(BigInt(first.next));
+  });
+});
+
+describe('telling this region’s pollers', () => {
+  it('names the stream after each put that stored records, and only then', async () => {
+    const heard: string[] = [];
+    const { kinesis } = await setup(undefined, (stream) => heard.push(stream));
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'told', ShardCount: 1 }));
+    expect(heard).toEqual([]);
+    await kinesis.send(new PutRecordCommand({ StreamName: 'told', PartitionKey: 'k', Data: bytes('a') }));
+    await kinesis.send(new PutRecordsCommand({ StreamName: 'told', Records: [{ PartitionKey: 'k', Data: bytes('b') }, { PartitionKey: 'j', Data: bytes('c') }] }));
+    await expect(kinesis.send(new PutRecordCommand({ StreamName: 'missing', PartitionKey: 'k', Data: bytes('x') }))).rejects.toThrow();
+    expect(heard).toEqual(['told', 'told']);
   });
 });
 
