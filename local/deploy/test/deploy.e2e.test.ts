@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,11 +63,54 @@ describe('deploying a serverless.yml into the local regions', () => {
   it('deploys again idempotently: same resources, data kept, functions still answer', async () => {
     const id = `kept-${Date.now()}`;
     await post(api('us-west-2'), '/probe/items', { id, text: 'before the redeploy' });
-    const out = await meridian('dp', 'us-west-2', PROBE);
+    // --force: nothing changed, and this is about what a real redeploy does
+    const out = await meridian('dp', 'us-west-2', PROBE, '--force');
     expect(out).toMatch(/deployed probe into us-west-2/);
+    expect(out).toMatch(/probe → us-west-2: function probe-local-api/);
     const item = await (await fetch(`${api('us-west-2')}/probe/items/${id}`)).json();
     expect(item).toMatchObject({ id, text: 'before the redeploy' });
     expect(deployed(await cloudStatus(config), 'us-west-2')).toContain('probe');
+  });
+
+  it('skips a deploy when nothing changed; deploys again when a file changes or when forced', async () => {
+    const region = 'us-east-1';
+    const worker = async () => ((await (await fetch(`${api(region)}/probe/echo/w`)).json()) as { worker: string }).worker;
+    const deployedAt = async () => (await cloudStatus(config))?.regions.find((r) => r.region === region)?.deployed?.services.find((s) => s.service === 'probe')?.deployedAt;
+    // Any file of the repository counts, and others may be editing this tree meanwhile: a deploy their edit
+    // made real is retried (a skip that never happens still fails).
+    let first = '';
+    for (let attempt = 1; ; attempt++) {
+      first = await worker();
+      const at = await deployedAt();
+      expect(at).toBeDefined();
+      const out = await meridian('dp', region, PROBE);
+      if (!out.includes('nothing to deploy') && attempt < 3) continue;
+      expect(out).toContain(`probe → ${region}: unchanged since ${at}; nothing to deploy`);
+      expect(out).not.toMatch(/function probe-local-api/);
+      expect(await deployedAt()).toBe(at);
+      expect(await worker()).toBe(first);
+      break;
+    }
+    const at = await deployedAt();
+
+    const forced = await meridian('dp', region, PROBE, '--force');
+    expect(forced).toMatch(new RegExp(`probe → ${region}: function probe-local-api`));
+    const second = await worker();
+    expect(second).not.toBe(first);
+
+    // A handler's mtime is enough: the code is fingerprinted by path, size and mtime, not read.
+    const handler = join(PROBE, 'src', 'api.ts');
+    const { atime, mtime } = statSync(handler);
+    try {
+      utimesSync(handler, atime, new Date(mtime.getTime() + 1_000));
+      const touched = await meridian('dp', region, PROBE);
+      expect(touched).toMatch(new RegExp(`probe → ${region}: function probe-local-api`));
+      expect(touched).not.toMatch(/unchanged/);
+    } finally {
+      utimesSync(handler, atime, mtime);
+    }
+    expect(await worker()).not.toBe(second);
+    expect(await deployedAt()).not.toBe(at);
   });
 
   it('brings functions, mappings and routes back after a region crashes and recovers', async () => {
