@@ -5,7 +5,7 @@ import type { RegionConfig } from '../../regions/config.js';
 import type { ServiceDefinition } from '../../orchestrator/service-definition/index.js';
 
 /** Bumped when what goes into a fingerprint changes, so records written by an older scheme never match. */
-const SCHEME = 'meridian-deploy-fingerprint/1';
+const SCHEME = 'meridian-deploy-fingerprint/2';
 
 export interface DeployInputs {
   def: ServiceDefinition;
@@ -13,8 +13,8 @@ export interface DeployInputs {
   region: RegionConfig;
   /** MERIDIAN_* values every function gets (they name every region's endpoints, not only this one's). */
   regionEnvironment: Record<string, string>;
-  /** Every export of the region's other services: what `Fn::ImportValue` can read (see LocalDeployer.deploy). */
-  exports: Record<string, string>;
+  /** The values of the exports it imports (`Fn::ImportValue`), by export name; see LocalDeployer.fingerprint. */
+  imports: Record<string, string | null>;
   /** projectFingerprint() of the code the handlers can load. */
   code: string;
 }

@@ -6,7 +6,7 @@ import type { EventSourceMapping, FunctionDefinition, FunctionRuntime } from '..
 import type { ApiRoute, ApiRoutes } from '../region/apiRoutes.js';
 import { applyBucket, deleteBucket } from './buckets.js';
 import { DeploymentRecords, type DeployedResource, type DeployedSubscription, type DeploymentRecord } from './deploymentRecords.js';
-import { deployFingerprint, isInside, projectFingerprint } from './deployFingerprint.js';
+import { deployFingerprint, isInside, projectFingerprint, type DeployInputs } from './deployFingerprint.js';
 import { DeployError } from './errors.js';
 import { functionLogicalId } from './functionLogicalIds.js';
 import { conditionTrue, resolveString, resolveValue, type ResolveScope } from './intrinsics.js';
@@ -75,8 +75,8 @@ export class LocalDeployer {
       throw new DeployError(`service ${def.service} is already deployed in ${region} from ${previous.dir}; remove it there first or rename the service`);
     }
     const started = Date.now();
-    const fingerprint = this.fingerprint(def, stage);
-    if (previous && !options.force && this.unchanged(previous, fingerprint)) {
+    const inputs = this.inputs(def, stage);
+    if (previous && !options.force && this.unchanged(previous, inputs)) {
       progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
       return previous;
     }
@@ -132,8 +132,8 @@ export class LocalDeployer {
       subscriptions,
       routes,
       outputs: plan.outputs(),
-      imports: [...plan.imports],
-      fingerprint,
+      imports: [...plan.imports.keys()],
+      fingerprint: deployFingerprint({ ...inputs, imports: Object.fromEntries(plan.imports) }),
     };
     this.records.save(record);
     this.unrestored.delete(def.service);
@@ -183,12 +183,8 @@ export class LocalDeployer {
     }
   }
 
-  /**
-   * What a deploy of `def` here depends on. Fn::ImportValue reads other services' exports, which only
-   * resolving tells: rather than resolving first, every export of the region's other services goes in,
-   * so a changed export (rare) redeploys every service of the region, importer or not.
-   */
-  private fingerprint(def: ServiceDefinition, stage: string): string {
+  /** What a deploy of `def` here depends on, but for the values it imports (see unchanged()). */
+  private inputs(def: ServiceDefinition, stage: string): Omit<DeployInputs, 'imports'> {
     const { config, region, regionEnvironment } = this.opts;
     const outside = [def.dir, config.configDir].filter((d) => !isInside(d, repoRoot));
     const code = projectFingerprint({
@@ -196,14 +192,22 @@ export class LocalDeployer {
       files: [join(repoRoot, 'node_modules', '.package-lock.json'), ...def.functions.map((f) => f.handlerFile)],
       skip: [config.stateDir],
     });
-    const exports = Object.fromEntries([...this.records.exports(def.service)].map(([name, e]) => [name, e.value]));
-    return deployFingerprint({ def, stage, region, regionEnvironment, exports, code });
+    return { def, stage, region, regionEnvironment, code };
   }
 
-  /** Nothing to do: same inputs as the recorded deploy, and its functions are registered in the runtime. */
-  private unchanged(previous: DeploymentRecord, fingerprint: string): boolean {
+  /**
+   * Nothing to do: same inputs as the recorded deploy, and its functions are registered in the runtime.
+   * Fn::ImportValue: the fingerprint holds the values of the exports the deploy imported. Which exports a
+   * service imports follows from its definition, region and stage (all fingerprinted), so with those
+   * unchanged it imports what the record lists, and their current values are compared. Not every export of
+   * the region: a service deployed before its importers would then look changed once they are deployed.
+   */
+  private unchanged(previous: DeploymentRecord, inputs: Omit<DeployInputs, 'imports'>): boolean {
+    if (previous.fingerprint === undefined) return false;
+    const exports = this.records.exports(previous.service);
+    const imports = Object.fromEntries(previous.imports.map((name) => [name, exports.get(name)?.value ?? null]));
     return (
-      previous.fingerprint === fingerprint &&
+      previous.fingerprint === deployFingerprint({ ...inputs, imports }) &&
       !this.unrestored.has(previous.service) &&
       previous.functions.every((fn) => this.opts.functions.has(fn.name))
     );
@@ -247,7 +251,8 @@ class StackScope implements ResolveScope {
   readonly stackName: string;
   readonly conditions: Record<string, unknown>;
   readonly deployed = new Map<string, DeployedResource>();
-  readonly imports = new Set<string>();
+  /** Exports read through Fn::ImportValue, with the values read. */
+  readonly imports = new Map<string, string>();
   readonly localResources: CfResource[];
   readonly awsOnly: CfResource[];
   private readonly byId: Map<string, CfResource>;
@@ -290,7 +295,7 @@ class StackScope implements ResolveScope {
 
   importValue(name: string): string | undefined {
     const found = this.records.exports(this.def.service).get(name);
-    if (found) this.imports.add(name);
+    if (found) this.imports.set(name, found.value);
     return found?.value;
   }
 
