@@ -115,6 +115,7 @@ try {
     // The curve, not only the target's rate: where this machine stops keeping up.
     services.commandToReadByRate = [];
     for (const rate of [5, 10, 20]) {
+      await settle(frontDoor);
       console.log(`destinations: command → readable in the other region, ${rate}/s for 20 s…`);
       const cpuBefore = groupCpuSeconds(cloud.child.pid!);
       const result = await runCommandToRead({ frontDoor, rate, seconds: 20, log: (l) => console.log(`  ${l}`) });
@@ -166,6 +167,19 @@ function writeServicesReport(r: ServicesReport): void {
     '',
   ].join('\n'));
   console.log('report: bench/results/services.md');
+}
+
+/**
+ * Waits until no replicated write is waiting in any region, three checks in a row a second apart (at
+ * most a minute): one measurement's backlog must not be billed to the next.
+ */
+async function settle(frontDoor: string): Promise<void> {
+  let quiet = 0;
+  for (const deadline = Date.now() + 60_000; quiet < 3 && Date.now() < deadline; ) {
+    await sleep(1_000);
+    const status = (await (await fetch(`${frontDoor}/_meridian/status`)).json()) as { replication?: { regions?: { pending?: number }[] } };
+    quiet = (status.replication?.regions ?? []).every((r) => (r.pending ?? 0) === 0) ? quiet + 1 : 0;
+  }
 }
 
 /** CPU time (user + system) of every process in the cloud's session so far, in seconds (Linux /proc). */
