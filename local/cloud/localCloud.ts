@@ -49,6 +49,7 @@ export interface StartOptions {
 
 export interface LocalCloud {
   status(): Promise<CloudStatus>;
+  /** The services deployed, in order; one a deploy skipped (nothing changed) reads `<service> (unchanged)`. */
   deploy(req: DeployRequest, progress: (line: string) => void): Promise<string[]>;
   remove(req: DeployRequest, progress: (line: string) => void): Promise<string[]>;
   outage(region: string): Promise<void>;
@@ -156,8 +157,8 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
       const done: string[] = [];
       for (const def of ordered(req)) {
         const args: DeployCall = { serviceDir: def.dir, stage: req.stage, force: req.force === true };
-        await r.call('deploy', args, progress);
-        done.push(def.service);
+        const { unchanged } = (await r.call('deploy', args, progress)) as { unchanged?: boolean };
+        done.push(unchanged ? `${def.service} (unchanged)` : def.service);
       }
       return done;
     },

@@ -26,8 +26,11 @@ const started = () => {
 const rpc = new IpcRpc(send, {
   deploy: async (args, progress) => {
     const { serviceDir, stage, force } = args as DeployCall;
+    const calledAt = Date.now();
     const record = await started().deployer.deploy(serviceDir, stage, progress, { force: force === true });
-    return { service: record.service, routes: record.routes.length, functions: record.functions.length };
+    // A skipped deploy hands back the recorded deployment, made before this call.
+    const unchanged = Date.parse(record.deployedAt) < calledAt;
+    return { service: record.service, routes: record.routes.length, functions: record.functions.length, unchanged };
   },
   remove: async (args, progress) => {
     const { service } = args as { service: string };

@@ -87,6 +87,7 @@ describe('deploying a serverless.yml into the local regions', () => {
       if (!out.includes('nothing to deploy') && attempt < 3) continue;
       expect(out).toContain(`probe → ${region}: unchanged since ${at}; nothing to deploy`);
       expect(out).not.toMatch(/function probe-local-api/);
+      expect(out).toContain(`deployed probe (unchanged) into ${region}`);
       expect(await deployedAt()).toBe(at);
       expect(await worker()).toBe(first);
       break;
@@ -95,6 +96,7 @@ describe('deploying a serverless.yml into the local regions', () => {
 
     const forced = await meridian('dp', region, PROBE, '--force');
     expect(forced).toMatch(new RegExp(`probe → ${region}: function probe-local-api`));
+    expect(forced).toContain(`deployed probe into ${region}`);
     const second = await worker();
     expect(second).not.toBe(first);
 
