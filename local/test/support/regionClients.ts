@@ -23,13 +23,18 @@ export async function getItem(client: DynamoDBClient, table: string, key: Record
   return (await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
 }
 
-/** Polls until `probe` returns a value; fails with `what` after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+/** Polls until `probe` returns a value; fails naming `what` and the last error seen after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
+  let last = '';
   for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -4,7 +4,7 @@ import { localCredentials } from '../../../../local/credentials.js';
 import type { CloudStatus } from '../../../../local/cloud/localCloud.js';
 import type { MeridianConfig } from '../../../../regions/config.js';
 import { cloudStatus } from '../../../../local/test/support/cloudProcess.js';
-import { apiBase, dynamoClients } from '../../../../local/test/support/regionClients.js';
+import { apiBase, dynamoClients, until } from '../../../../local/test/support/regionClients.js';
 
 /** What the e2e tests need of a running local cloud with the destinations service deployed (stage local). */
 export const STAGE = 'local';
@@ -135,18 +135,5 @@ export const ANSWER_TYPES = ['geolocationValidationSucceeded', 'geolocationValid
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `probe` returns a value; fails naming `what` (and the last value seen) after `ms`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await sleep(50);
-  }
-}
+/** The shared poll (local/test/support), with this suite's patience: a whole cloud is slower than one region. */
+export const eventually = <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> => until(what, probe, ms);

@@ -251,20 +251,6 @@ export function publishedEvents(r: HarnessRegion, streamName: string): Published
   return out;
 }
 
-/** Polls until `probe` returns a value; fails with `what` after `ms`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until as eventually } from '../../../../local/test/support/regionClients.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { localCredentials } from '../../../../local/credentials.js';
 import { cloudStatus } from '../../../../local/test/support/cloudProcess.js';
 import { regionConfig, type MeridianConfig } from '../../../../regions/config.js';
-import { apiBase } from '../../../../local/test/support/regionClients.js';
+import { apiBase, until } from '../../../../local/test/support/regionClients.js';
 
 /** What the search e2e tests need of a running local cloud with destinations and search deployed (stage local). */
 export const EAST = 'us-east-1';
@@ -88,18 +88,5 @@ export async function requireSearchDeployed(config: MeridianConfig): Promise<voi
   }
 }
 
-/** Polls until `probe` returns a value; fails naming `what` and the last error after `ms`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The shared poll (local/test/support), with this suite's patience: a whole cloud is slower than one region. */
+export const eventually = <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> => until(what, probe, ms);
