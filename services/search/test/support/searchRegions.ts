@@ -141,13 +141,5 @@ export async function startSearchRegions(names: string[]): Promise<SearchRegions
   };
 }
 
-/** Polls until `probe` returns a value other than undefined. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The suites' one poll-until helper. */
+export { until } from '../../../../local/test/support/regionClients.js';
