@@ -1,5 +1,6 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import { KinesisError, notFound } from './errors.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 /** A stream as persisted; shards are the even split of the hash key space over `shardCount`. */
 export interface StreamRow {
@@ -70,11 +71,14 @@ const toRecord = (r: RecordDbRow): StoredRecord => ({
 
 /** Streams, shards and records in SQLite: a write is acknowledged only after its transaction commits. */
 export class StreamStore {
+  /** Each statement prepared once: preparing costs more than running most of them. */
+  private readonly sql: StatementCache;
   /** `appended` hears of every committed append (the stream's name): consumers in this process can read at once. */
   constructor(
     private readonly db: Sqlite,
     private readonly appended: (stream: string) => void = () => {},
   ) {
+    this.sql = new StatementCache(this.db);
     db.exec(SCHEMA);
   }
 
@@ -99,10 +103,10 @@ export class StreamStore {
         if (this.find(stream.name)) {
           throw new KinesisError('ResourceInUseException', `Stream ${stream.name} under account ${accountId} already exists.`);
         }
-        this.db
-          .prepare('INSERT INTO streams (name, created_ms, shard_count, retention_hours, on_demand) VALUES (?, ?, ?, ?, ?)')
+        this.sql
+          .get('INSERT INTO streams (name, created_ms, shard_count, retention_hours, on_demand) VALUES (?, ?, ?, ?, ?)')
           .run(stream.name, stream.createdMs, stream.shardCount, stream.retentionHours, stream.onDemand ? 1 : 0);
-        const shard = this.db.prepare('INSERT INTO shards (stream, shard, last_counter) VALUES (?, ?, 0)');
+        const shard = this.sql.get('INSERT INTO shards (stream, shard, last_counter) VALUES (?, ?, 0)');
         for (let i = 0; i < stream.shardCount; i++) shard.run(stream.name, i);
       })
       .immediate();
@@ -111,15 +115,15 @@ export class StreamStore {
   delete(name: string): void {
     this.db
       .transaction(() => {
-        this.db.prepare('DELETE FROM records WHERE stream = ?').run(name);
-        this.db.prepare('DELETE FROM shards WHERE stream = ?').run(name);
-        this.db.prepare('DELETE FROM streams WHERE name = ?').run(name);
+        this.sql.get('DELETE FROM records WHERE stream = ?').run(name);
+        this.sql.get('DELETE FROM shards WHERE stream = ?').run(name);
+        this.sql.get('DELETE FROM streams WHERE name = ?').run(name);
       })
       .immediate();
   }
 
   setRetention(name: string, hours: number): void {
-    this.db.prepare('UPDATE streams SET retention_hours = ? WHERE name = ?').run(hours, name);
+    this.sql.get('UPDATE streams SET retention_hours = ? WHERE name = ?').run(hours, name);
   }
 
   /** Appends records in one transaction; returns each record's per-shard counter, in input order. */
@@ -127,7 +131,7 @@ export class StreamStore {
     const bump = this.db.prepare<[string, number], { last_counter: number }>(
       'UPDATE shards SET last_counter = last_counter + 1 WHERE stream = ? AND shard = ? RETURNING last_counter',
     );
-    const insert = this.db.prepare(
+    const insert = this.sql.get(
       'INSERT INTO records (stream, shard, counter, arrival_ms, partition_key, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const counters = this.db
@@ -175,7 +179,7 @@ export class StreamStore {
   /** Deletes records older than each stream's retention period. */
   trim(nowMs: number): number {
     let removed = 0;
-    const del = this.db.prepare('DELETE FROM records WHERE stream = ? AND arrival_ms < ?');
+    const del = this.sql.get('DELETE FROM records WHERE stream = ? AND arrival_ms < ?');
     for (const s of this.list()) removed += del.run(s.name, nowMs - s.retentionHours * 3_600_000).changes;
     return removed;
   }

@@ -1,4 +1,5 @@
 import type { Sqlite } from '../storage/sqlite.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 export interface ShardCheckpoint {
   /** Last sequence number whose batch was handled (succeeded or faulted); null = nothing yet. */
@@ -14,7 +15,10 @@ export interface ShardCheckpoint {
  * restart resumes after the last handled batch: it may repeat a batch, never skip one.
  */
 export class CheckpointStore {
+  /** Each statement prepared once: preparing costs more than running most of them. */
+  private readonly sql: StatementCache;
   constructor(private readonly db: Sqlite) {
+    this.sql = new StatementCache(this.db);
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       mapping_id TEXT NOT NULL,
       stream TEXT NOT NULL,
@@ -28,8 +32,8 @@ export class CheckpointStore {
   }
 
   get(mappingId: string, stream: string, shardId: string): ShardCheckpoint | undefined {
-    const row = this.db
-      .prepare('SELECT sequence_number, finished, start_at FROM checkpoints WHERE mapping_id = ? AND stream = ? AND shard_id = ?')
+    const row = this.sql
+      .get('SELECT sequence_number, finished, start_at FROM checkpoints WHERE mapping_id = ? AND stream = ? AND shard_id = ?')
       .get(mappingId, stream, shardId) as
       | { sequence_number: string | null; finished: number; start_at: ShardCheckpoint['startAt'] }
       | undefined;
@@ -38,12 +42,12 @@ export class CheckpointStore {
 
   /** Whether this mapping has read this stream before (new shards then start at their beginning). */
   knowsStream(mappingId: string, stream: string): boolean {
-    return this.db.prepare('SELECT 1 FROM checkpoints WHERE mapping_id = ? AND stream = ? LIMIT 1').get(mappingId, stream) !== undefined;
+    return this.sql.get('SELECT 1 FROM checkpoints WHERE mapping_id = ? AND stream = ? LIMIT 1').get(mappingId, stream) !== undefined;
   }
 
   save(mappingId: string, stream: string, shardId: string, checkpoint: ShardCheckpoint): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO checkpoints (mapping_id, stream, shard_id, sequence_number, finished, start_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (mapping_id, stream, shard_id) DO UPDATE SET
            sequence_number = excluded.sequence_number, finished = excluded.finished, updated_at = excluded.updated_at`,
@@ -53,6 +57,6 @@ export class CheckpointStore {
 
   /** A deleted mapping forgets its position, as on AWS. */
   forget(mappingId: string): void {
-    this.db.prepare('DELETE FROM checkpoints WHERE mapping_id = ?').run(mappingId);
+    this.sql.get('DELETE FROM checkpoints WHERE mapping_id = ?').run(mappingId);
   }
 }

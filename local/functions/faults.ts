@@ -1,5 +1,6 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import type { Fault } from './types.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 export interface FaultOrigin {
   mappingId: string;
@@ -8,7 +9,10 @@ export interface FaultOrigin {
 
 /** Poison records: kept in SQLite so an operator sees them after a restart, and the shard moves on. */
 export class FaultStore {
+  /** Each statement prepared once: preparing costs more than running most of them. */
+  private readonly sql: StatementCache;
   constructor(private readonly db: Sqlite) {
+    this.sql = new StatementCache(this.db);
     db.exec(`CREATE TABLE IF NOT EXISTS faults (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       mapping_id TEXT NOT NULL,
@@ -23,15 +27,15 @@ export class FaultStore {
   }
 
   add(fault: Fault, origin: FaultOrigin): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         'INSERT INTO faults (mapping_id, shard_id, function_name, source, record, error, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(origin.mappingId, origin.shardId, fault.functionName, fault.source, JSON.stringify(fault.record), JSON.stringify(fault.error), fault.attempts, fault.at);
   }
 
   list(): Fault[] {
-    const rows = this.db.prepare('SELECT function_name, source, record, error, attempts, at FROM faults ORDER BY id').all() as {
+    const rows = this.sql.get('SELECT function_name, source, record, error, attempts, at FROM faults ORDER BY id').all() as {
       function_name: string;
       source: string;
       record: string;

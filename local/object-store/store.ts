@@ -1,6 +1,7 @@
 /** Bucket and object-version metadata in SQLite (WAL): the durable index over the blob files. */
 import type { Sqlite } from '../storage/sqlite.js';
 import { openSqlite } from '../storage/sqlite.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 export type VersioningState = 'Enabled' | 'Suspended';
 
@@ -107,9 +108,12 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 export class MetadataStore {
   private readonly db: Sqlite;
+  /** Each statement prepared once: preparing costs more than running most of them. */
+  private readonly sql: StatementCache;
 
   constructor(path: string) {
     this.db = openSqlite(path);
+    this.sql = new StatementCache(this.db);
     this.db.exec(SCHEMA);
   }
 
@@ -123,52 +127,52 @@ export class MetadataStore {
   }
 
   getBucket(name: string): Bucket | undefined {
-    const row = this.db.prepare('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    const row = this.sql.get('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
     return row && toBucket(row);
   }
 
   listBuckets(): Bucket[] {
-    return (this.db.prepare('SELECT * FROM buckets ORDER BY name').all() as BucketRow[]).map(toBucket);
+    return (this.sql.get('SELECT * FROM buckets ORDER BY name').all() as BucketRow[]).map(toBucket);
   }
 
   /** False when the bucket already exists. */
   createBucket(name: string, createdAt: string): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)').run(name, createdAt).changes === 1;
+    return this.sql.get('INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)').run(name, createdAt).changes === 1;
   }
 
   deleteBucket(name: string): void {
-    this.db.prepare('DELETE FROM buckets WHERE name = ?').run(name);
+    this.sql.get('DELETE FROM buckets WHERE name = ?').run(name);
   }
 
   bucketHasVersions(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM versions WHERE bucket = ? LIMIT 1').get(name) !== undefined;
+    return this.sql.get('SELECT 1 FROM versions WHERE bucket = ? LIMIT 1').get(name) !== undefined;
   }
 
   setVersioning(name: string, state: VersioningState): void {
-    this.db.prepare('UPDATE buckets SET versioning = ? WHERE name = ?').run(state, name);
+    this.sql.get('UPDATE buckets SET versioning = ? WHERE name = ?').run(state, name);
   }
 
   setNotification(name: string, json: string | undefined): void {
-    this.db.prepare('UPDATE buckets SET notification = ? WHERE name = ?').run(json ?? null, name);
+    this.sql.get('UPDATE buckets SET notification = ? WHERE name = ?').run(json ?? null, name);
   }
 
   latest(bucket: string, key: string): ObjectVersion | undefined {
-    const row = this.db.prepare('SELECT * FROM versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1').get(bucket, key) as
+    const row = this.sql.get('SELECT * FROM versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1').get(bucket, key) as
       | VersionRow
       | undefined;
     return row && toVersion(row);
   }
 
   version(bucket: string, key: string, versionId: string): ObjectVersion | undefined {
-    const row = this.db.prepare('SELECT * FROM versions WHERE bucket = ? AND key = ? AND version_id = ?').get(bucket, key, versionId) as
+    const row = this.sql.get('SELECT * FROM versions WHERE bucket = ? AND key = ? AND version_id = ?').get(bucket, key, versionId) as
       | VersionRow
       | undefined;
     return row && toVersion(row);
   }
 
   insertVersion(v: NewVersion): ObjectVersion {
-    const info = this.db
-      .prepare(
+    const info = this.sql
+      .get(
         `INSERT INTO versions (bucket, key, version_id, delete_marker, blob, size, etag, last_modified, headers, metadata, crc32)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -189,17 +193,17 @@ export class MetadataStore {
   }
 
   deleteVersion(seq: number): void {
-    this.db.prepare('DELETE FROM versions WHERE seq = ?').run(seq);
+    this.sql.get('DELETE FROM versions WHERE seq = ?').run(seq);
   }
 
   isBlobReferenced(blob: string): boolean {
-    return this.db.prepare('SELECT 1 FROM versions WHERE blob = ? LIMIT 1').get(blob) !== undefined;
+    return this.sql.get('SELECT 1 FROM versions WHERE blob = ? LIMIT 1').get(blob) !== undefined;
   }
 
   /** Latest version of each key after `after` (or from it, when inclusive), in S3's UTF-8 byte order. */
   latestAfter(bucket: string, after: string, inclusive: boolean, limit: number): ObjectVersion[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql
+      .get(
         `SELECT * FROM versions o
          WHERE o.bucket = ? AND o.key ${inclusive ? '>=' : '>'} ?
            AND o.seq = (SELECT MAX(i.seq) FROM versions i WHERE i.bucket = o.bucket AND i.key = o.key)
@@ -211,8 +215,8 @@ export class MetadataStore {
 
   /** Versions after the position (key, seq), ordered by key then newest first; isLatest included. */
   versionsAfter(bucket: string, afterKey: string, afterSeq: number, inclusiveKey: boolean, limit: number): Array<ObjectVersion & { isLatest: boolean }> {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql
+      .get(
         `SELECT o.*, (SELECT MAX(i.seq) FROM versions i WHERE i.bucket = o.bucket AND i.key = o.key) AS latest_seq
          FROM versions o
          WHERE o.bucket = ? AND (o.key > ? OR (o.key = ? AND (? OR o.seq < ?)))
@@ -224,18 +228,18 @@ export class MetadataStore {
 
   /** A store-wide increasing number (event sequencers). */
   nextCounter(name: string): number {
-    const row = this.db
-      .prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value')
+    const row = this.sql
+      .get('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value')
       .get(name) as { value: number };
     return row.value;
   }
 
   enqueue(topicArn: string, bucket: string, message: string): void {
-    this.db.prepare('INSERT INTO outbox (topic_arn, bucket, message) VALUES (?, ?, ?)').run(topicArn, bucket, message);
+    this.sql.get('INSERT INTO outbox (topic_arn, bucket, message) VALUES (?, ?, ?)').run(topicArn, bucket, message);
   }
 
   pendingOutbox(limit: number): OutboxEntry[] {
-    const rows = this.db.prepare('SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
+    const rows = this.sql.get('SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
       id: number;
       topic_arn: string;
       bucket: string;
@@ -245,7 +249,7 @@ export class MetadataStore {
   }
 
   removeOutbox(id: number): void {
-    this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+    this.sql.get('DELETE FROM outbox WHERE id = ?').run(id);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { IndexHandle } from './indexStore.js';
 import { matchExpression, renderFts, type FtsPlan, type SqlQuery } from './queryTranslator.js';
-import type { StatementCache } from './statementCache.js';
+import type { StatementCache } from '../storage/statementCache.js';
 import type { TermStats } from './termStats.js';
 
 /**

@@ -5,7 +5,7 @@ import type { IndexHandle } from './indexStore.js';
 import { QueryTranslator, type SqlQuery } from './queryTranslator.js';
 import { Ranker } from './ranking.js';
 import { parseSourceFilter } from './sourceFilter.js';
-import { StatementCache } from './statementCache.js';
+import { StatementCache } from '../storage/statementCache.js';
 import { TermStats } from './termStats.js';
 import { TopCache } from './topCache.js';
 

@@ -1,5 +1,6 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import type { DeliveryFault, SnsEvent, Subscription } from './types.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 export interface TopicRow {
   arn: string;
@@ -69,7 +70,10 @@ const toSubscription = (r: SubscriptionDbRow): Subscription => ({
 
 /** Topics, subscriptions, pending deliveries and faults, all in the region's topics database. */
 export class TopicStore {
+  /** Each statement prepared once: preparing costs more than running most of them. */
+  private readonly sql: StatementCache;
   constructor(private readonly db: Sqlite) {
+    this.sql = new StatementCache(this.db);
     db.exec(SCHEMA);
     // Deliveries in flight when the process stopped are due again: at-least-once.
     db.prepare('UPDATE deliveries SET leased = 0 WHERE leased = 1').run();
@@ -83,14 +87,14 @@ export class TopicStore {
   /** Inserts the topic unless it exists; returns whether it was new. */
   createTopic(arn: string, name: string, attributes: Record<string, string>, nowMs: number): boolean {
     return (
-      this.db
-        .prepare('INSERT INTO topics (arn, name, attributes, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING')
+      this.sql
+        .get('INSERT INTO topics (arn, name, attributes, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING')
         .run(arn, name, JSON.stringify(attributes), nowMs).changes === 1
     );
   }
 
   setTopicAttributes(arn: string, attributes: Record<string, string>): void {
-    this.db.prepare('UPDATE topics SET attributes = ? WHERE arn = ?').run(JSON.stringify(attributes), arn);
+    this.sql.get('UPDATE topics SET attributes = ? WHERE arn = ?').run(JSON.stringify(attributes), arn);
   }
 
   listTopics(): TopicRow[] {
@@ -101,9 +105,9 @@ export class TopicStore {
   deleteTopic(arn: string): void {
     this.db
       .transaction(() => {
-        this.db.prepare('DELETE FROM deliveries WHERE subscription_arn IN (SELECT arn FROM subscriptions WHERE topic_arn = ?)').run(arn);
-        this.db.prepare('DELETE FROM subscriptions WHERE topic_arn = ?').run(arn);
-        this.db.prepare('DELETE FROM topics WHERE arn = ?').run(arn);
+        this.sql.get('DELETE FROM deliveries WHERE subscription_arn IN (SELECT arn FROM subscriptions WHERE topic_arn = ?)').run(arn);
+        this.sql.get('DELETE FROM subscriptions WHERE topic_arn = ?').run(arn);
+        this.sql.get('DELETE FROM topics WHERE arn = ?').run(arn);
       })
       .immediate();
   }
@@ -121,16 +125,16 @@ export class TopicStore {
   }
 
   addSubscription(s: Subscription, nowMs: number): void {
-    this.db
-      .prepare('INSERT INTO subscriptions (arn, topic_arn, protocol, endpoint, created_ms) VALUES (?, ?, ?, ?, ?)')
+    this.sql
+      .get('INSERT INTO subscriptions (arn, topic_arn, protocol, endpoint, created_ms) VALUES (?, ?, ?, ?, ?)')
       .run(s.subscriptionArn, s.topicArn, s.protocol, s.endpoint, nowMs);
   }
 
   removeSubscription(arn: string): void {
     this.db
       .transaction(() => {
-        this.db.prepare('DELETE FROM deliveries WHERE subscription_arn = ?').run(arn);
-        this.db.prepare('DELETE FROM subscriptions WHERE arn = ?').run(arn);
+        this.sql.get('DELETE FROM deliveries WHERE subscription_arn = ?').run(arn);
+        this.sql.get('DELETE FROM subscriptions WHERE arn = ?').run(arn);
       })
       .immediate();
   }
@@ -145,7 +149,7 @@ export class TopicStore {
 
   /** Records one pending delivery per subscriber in one transaction; Publish answers only after it commits. */
   enqueue(deliveries: ReadonlyArray<{ subscriptionArn: string; functionArn: string; event: SnsEvent }>, nowMs: number): void {
-    const insert = this.db.prepare('INSERT INTO deliveries (subscription_arn, function_arn, event, next_attempt_ms) VALUES (?, ?, ?, ?)');
+    const insert = this.sql.get('INSERT INTO deliveries (subscription_arn, function_arn, event, next_attempt_ms) VALUES (?, ?, ?, ?)');
     this.db
       .transaction(() => {
         for (const d of deliveries) insert.run(d.subscriptionArn, d.functionArn, JSON.stringify(d.event), nowMs);
@@ -175,21 +179,21 @@ export class TopicStore {
   }
 
   delivered(id: number): void {
-    this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(id);
+    this.sql.get('DELETE FROM deliveries WHERE id = ?').run(id);
   }
 
   retryLater(id: number, attempts: number, error: string, nextAttemptMs: number): void {
-    this.db.prepare('UPDATE deliveries SET leased = 0, attempts = ?, last_error = ?, next_attempt_ms = ? WHERE id = ?').run(attempts, error, nextAttemptMs, id);
+    this.sql.get('UPDATE deliveries SET leased = 0, attempts = ?, last_error = ?, next_attempt_ms = ? WHERE id = ?').run(attempts, error, nextAttemptMs, id);
   }
 
   /** Moves a delivery that used up its attempts to the faults list, atomically. */
   fault(d: PendingDelivery, attempts: number, error: string, nowMs: number): void {
     this.db
       .transaction(() => {
-        const gone = this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(d.id).changes === 0;
+        const gone = this.sql.get('DELETE FROM deliveries WHERE id = ?').run(d.id).changes === 0;
         if (gone) return; // unsubscribed meanwhile: nothing to report
-        this.db
-          .prepare('INSERT INTO faults (subscription_arn, function_arn, event, error, attempts, failed_ms) VALUES (?, ?, ?, ?, ?, ?)')
+        this.sql
+          .get('INSERT INTO faults (subscription_arn, function_arn, event, error, attempts, failed_ms) VALUES (?, ?, ?, ?, ?, ?)')
           .run(d.subscriptionArn, d.functionArn, JSON.stringify(d.event), error, attempts, nowMs);
       })
       .immediate();

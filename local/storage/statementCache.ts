@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Sqlite } from '../storage/sqlite.js';
+import type { Sqlite } from './sqlite.js';
 
 /** Bounded cache of prepared statements keyed by SQL text: the same query shape is prepared once. */
 export class StatementCache {
