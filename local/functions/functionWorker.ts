@@ -4,6 +4,9 @@ import { FunctionError, FunctionTimeoutError, WorkerExitedError, type Serialized
 import { workerBootstrapSource } from './workerBootstrap.js';
 import type { WorkerData, WorkerMessage } from './workerProtocol.js';
 
+// A profiled host (MERIDIAN_PROFILE_DIR) profiles its functions too: each worker writes its own file.
+const PROFILE_ARGS = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'));
+
 interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -33,7 +36,7 @@ export class FunctionWorker {
 
   /** Starts a worker and resolves once its handler module has loaded; rejects with the load error. */
   static start(data: WorkerData, env: Record<string, string>): Promise<FunctionWorker> {
-    const worker = new Worker(workerBootstrapSource(), { eval: true, workerData: data, env, execArgv: [] });
+    const worker = new Worker(workerBootstrapSource(), { eval: true, workerData: data, env, execArgv: PROFILE_ARGS });
     const instance = new FunctionWorker(worker);
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
