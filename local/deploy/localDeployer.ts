@@ -5,6 +5,7 @@ import { loadService, type CfResource, type FunctionDef, type ServiceDefinition 
 import type { EventSourceMapping, FunctionDefinition, FunctionRuntime } from '../functions/index.js';
 import type { ApiRoute, ApiRoutes } from '../region/apiRoutes.js';
 import { applyBucket, deleteBucket } from './buckets.js';
+import { missingResources } from './missingResources.js';
 import { DeploymentRecords, type DeployedResource, type DeployedSubscription, type DeploymentRecord } from './deploymentRecords.js';
 import { deployFingerprint, isInside, projectFingerprint, type DeployInputs } from './deployFingerprint.js';
 import { DeployError } from './errors.js';
@@ -77,8 +78,12 @@ export class LocalDeployer {
     const started = Date.now();
     const inputs = this.inputs(def, stage);
     if (previous && !options.force && this.unchanged(previous, inputs)) {
-      progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
-      return previous;
+      const missing = await missingResources(this.opts.clients, previous);
+      if (missing.length === 0) {
+        progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
+        return previous;
+      }
+      progress(`${def.service} → ${region}: unchanged, but ${missing.map((m) => `${m.type} ${m.name}`).join(', ')} no longer exist${missing.length === 1 ? 's' : ''} (deleted outside Meridian?); deploying again`);
     }
     // A deploy that fails half way leaves the region matching neither the record nor the new definition:
     // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,24 @@ describe('deploying a serverless.yml into the local regions', () => {
     }
     expect(await worker()).not.toBe(second);
     expect(await deployedAt()).not.toBe(at);
+  });
+
+  it('deploys again, rather than skipping, when a resource it created was deleted outside Meridian', async () => {
+    const region = 'us-east-1';
+    const table = `probe-local-seen-${region}`;
+    // Whatever earlier tests left (a handler's mtime put back), the record matches the tree after this.
+    await meridian('dp', region, PROBE);
+    await dynamoClients(config)[region]!.send(new DeleteTableCommand({ TableName: table }));
+    const out = await meridian('dp', region, PROBE);
+    expect(out).toContain(`AWS::DynamoDB::Table ${table} no longer exists (deleted outside Meridian?); deploying again`);
+    expect(out).toContain(`deployed probe into ${region}`);
+    expect(out).not.toContain('(unchanged)');
+    // The flow that ends in that table works again.
+    const id = `after-drift-${Date.now()}`;
+    expect((await post(api(region), '/probe/items', { id, text: 'x' })).status).toBe(202);
+    await until('the watcher to write into the re-created table', async () => ((await seen(region)).includes(`items/${id}.json`) ? true : undefined));
+    // And with everything back, the next deploy is a skip again.
+    expect(await meridian('dp', region, PROBE)).toContain(`deployed probe (unchanged) into ${region}`);
   });
 
   it('brings functions, mappings and routes back after a region crashes and recovers', async () => {
