@@ -54,6 +54,9 @@ export interface LocalCloud {
   remove(req: DeployRequest, progress: (line: string) => void): Promise<string[]>;
   outage(region: string): Promise<void>;
   recover(region: string): Promise<void>;
+  /** Holds global-table replication into a region (it keeps serving; its writes still go out) until resumed. */
+  pauseReplication(region: string): Promise<void>;
+  resumeReplication(region: string): Promise<void>;
   /** Simulates a crash of a region: kill -9 of its process. */
   crash(region: string): void;
   /** Declares a table global: created in every region and replicated between them. */
@@ -185,6 +188,16 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
       replicator.setAvailable(name, true);
       log(`[${name}] recovered`);
     },
+    async pauseReplication(name) {
+      regionOf(name);
+      replicator.setInboundPaused(name, true);
+      log(`[${name}] replication paused: it serves, its writes go out, the other regions' writes wait for \`meridian resume-replication ${name}\``);
+    },
+    async resumeReplication(name) {
+      regionOf(name);
+      replicator.setInboundPaused(name, false);
+      log(`[${name}] replication resumed: the writes that waited are being applied`);
+    },
     crash(name) {
       regionOf(name).kill();
     },
@@ -280,14 +293,16 @@ class HttpError extends Error {
 
 async function handle(req: IncomingMessage, res: ServerResponse, cloud: LocalCloud, regions: RegionProcess[]): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const control = /^\/_meridian\/(outage|recover|crash)\/([a-z0-9-]+)$/.exec(path);
+  const control = /^\/_meridian\/(outage|recover|crash|pause-replication|resume-replication)\/([a-z0-9-]+)$/.exec(path);
   if (req.method === 'GET' && path === '/_meridian/status') {
     const status = await cloud.status();
     return sendJson(res, status.ready ? 200 : 503, status, { 'cache-control': 'no-store' });
   }
   if (req.method === 'POST' && control) {
-    const [, action, region] = control as unknown as [string, 'outage' | 'recover' | 'crash', string];
+    const [, action, region] = control as unknown as [string, 'outage' | 'recover' | 'crash' | 'pause-replication' | 'resume-replication', string];
     if (action === 'crash') cloud.crash(region);
+    else if (action === 'pause-replication') await cloud.pauseReplication(region);
+    else if (action === 'resume-replication') await cloud.resumeReplication(region);
     else await cloud[action](region);
     return sendJson(res, 200, await cloud.status());
   }

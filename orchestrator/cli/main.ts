@@ -22,7 +22,12 @@ const USAGE = `usage: meridian <command>
   status [--json]       regions, health, replication lag
   outage <region>       take a region down: its endpoints refuse, its processing and inbound replication stop
   recover <region>      bring a region back; everything that waited is applied
-  crash <region>        kill -9 a region's processes (recover brings it back)`;
+  crash <region>        kill -9 a region's processes (recover brings it back)
+  pause-replication <region>
+                        hold global-table replication into a region: it serves, its writes go out,
+                        the others' writes wait (status shows how many)
+  resume-replication <region>
+                        apply what waited; conflicting writes converge to the last one`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -81,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'outage':
     case 'recover':
-    case 'crash': {
+    case 'crash':
+    case 'pause-replication':
+    case 'resume-replication': {
       const region = args[0];
       if (!region) throw new UsageError(`meridian ${command} <region>: which region? (${config.regions.map((r) => r.region).join(', ')})`);
       await control.post(`/_meridian/${command}/${encodeURIComponent(region)}`);

@@ -15,7 +15,7 @@ export function formatStatus(s: CloudStatus): string {
     for (const name of ['dynamodb', 'objects', 'streams', 'topics', 'search']) {
       lines.push(`${''.padEnd(12)} ${name.padEnd(9)}${r.endpoints[name] ?? '-'}`);
     }
-    lines.push(`${''.padEnd(12)} replication in: ${rep?.pending ?? 0} waiting, ${lag}`);
+    lines.push(`${''.padEnd(12)} replication in: ${rep?.inboundPaused ? 'PAUSED, ' : ''}${rep?.pending ?? 0} waiting, ${lag}`);
     if (r.deployed) {
       const services = r.deployed.services.map((d) => `${d.service} (${d.stage}, ${d.functions.length} functions, ${d.routes.length} routes)`);
       lines.push(`${''.padEnd(12)} services: ${services.join(', ') || 'none deployed'}`);

@@ -35,6 +35,8 @@ export interface GlobalTableReplicatorOptions {
 export interface RegionReplicationStatus {
   region: string;
   available: boolean;
+  /** Inbound replication held by `meridian pause-replication` (the region serves meanwhile). */
+  inboundPaused: boolean;
   reachable: boolean;
   /** Writes waiting to be applied to this region. */
   pending: number;
@@ -54,6 +56,8 @@ interface RegionLink {
   readers: Map<string, TableStreamReader>;
   /** False while the region is in an outage: nothing is read from it or written to it. */
   available: boolean;
+  /** A replication pause: the region serves and its writes go out, but nothing is applied to it. */
+  inboundPaused: boolean;
   /** Whether the last request to it got an answer. */
   reachable: boolean;
   lag: LagWindow;
@@ -118,6 +122,18 @@ export class GlobalTableReplicator {
     }
   }
 
+  /**
+   * A replication pause into `region`: it keeps serving and its own writes still reach the others, but
+   * theirs wait (durably, in the outbox) until the pause ends. Conflicts meanwhile resolve as ever: the
+   * write observed last wins everywhere once replication resumes.
+   */
+  setInboundPaused(region: string, paused: boolean): void {
+    const link = this.links.get(region);
+    if (!link) throw new Error(`unknown region ${region}`);
+    link.inboundPaused = paused;
+    if (!paused) wake(link);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -144,6 +160,7 @@ export class GlobalTableReplicator {
       regions: [...this.links.values()].map((l) => ({
         region: l.region,
         available: l.available,
+        inboundPaused: l.inboundPaused,
         reachable: l.reachable,
         pending: pending[l.region] ?? 0,
         lag: l.lag.summary(),
@@ -165,6 +182,7 @@ export class GlobalTableReplicator {
       streams: new DynamoDBStreamsClient(common),
       readers: new Map(),
       available: true,
+      inboundPaused: false,
       reachable: false,
       lag: new LagWindow(2_000),
       sleepers: new Set(),
@@ -294,7 +312,7 @@ export class GlobalTableReplicator {
 
   private async applyLoop(link: RegionLink): Promise<void> {
     while (this.running) {
-      if (!link.available) {
+      if (!link.available || link.inboundPaused) {
         await this.sleep(link, 200);
         continue;
       }
