@@ -49,9 +49,20 @@ export function s3Client(port: number, region: string): S3Client {
   return new S3Client({ region, endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials, maxAttempts: 1 });
 }
 
-export async function startRing(names: string[], opts: { retryDelayMs?: number } = {}): Promise<Ring> {
+/** A function besides the replicator subscribed to each region's topic (search adds its indexer). */
+export type RingFunction = (region: RingRegion, event: SnsEvent) => Promise<void>;
+
+export interface RingOptions {
+  retryDelayMs?: number;
+  /** More subscribers of each region's topic, by function name; their failures land in `errors` too. */
+  functions?: Record<string, RingFunction>;
+}
+
+export async function startRing(names: string[], opts: RingOptions = {}): Promise<Ring> {
   const regions: RingRegion[] = [];
   const topicArn = (name: string) => `arn:aws:sns:${name}:${ACCOUNT}:search-test-views`;
+  const functionArn = (region: string, fn: string) => `arn:aws:lambda:${region}:${ACCOUNT}:function:search-test-${fn}`;
+  const functions = Object.entries(opts.functions ?? {});
 
   const openStore = (r: Pick<RingRegion, 'name' | 'port' | 'dataDir' | 'notifications'>, topics: () => Topics) =>
     startObjectStore({
@@ -78,18 +89,14 @@ export async function startRing(names: string[], opts: { retryDelayMs?: number }
       port: 0,
       dataDir,
       retry: { maxAttempts: 200, baseDelayMs: opts.retryDelayMs ?? 50, maxDelayMs: opts.retryDelayMs ?? 200 },
-      deliver: async (_functionArn: string, event: SnsEvent) => {
-        const nextRegion = regions.find((r) => r.name === next)!;
-        // Fresh clients per delivery, as a cold Lambda would have; they point at the ports, which survive restarts.
-        const hop = { source: s3Client(self.port, name), next: s3Client(nextRegion.port, next), nextBucket: nextRegion.bucket };
+      deliver: async (arn: string, event: SnsEvent) => {
+        const other = functions.find(([fn]) => arn === functionArn(name, fn));
         try {
-          self.outcomes.push(...(await replicateNotifications(hop, event)));
+          if (other) await other[1](self, event);
+          else await replicate(self, regions.find((r) => r.name === next)!, event);
         } catch (err) {
           self.errors.push((err as Error).message);
           throw err;
-        } finally {
-          hop.source.destroy();
-          hop.next.destroy();
         }
       },
     });
@@ -97,7 +104,7 @@ export async function startRing(names: string[], opts: { retryDelayMs?: number }
     Object.assign(self, { store, topics, s3: s3Client(port, name) });
     regions.push(self);
     const arn = topics.createTopic('search-test-views');
-    topics.subscribe(arn, { protocol: 'lambda', functionArn: `arn:aws:lambda:${name}:${ACCOUNT}:function:search-test-replicator` });
+    for (const fn of [...functions.map(([f]) => f), 'replicator']) topics.subscribe(arn, { protocol: 'lambda', functionArn: functionArn(name, fn) });
     await self.s3.send(new CreateBucketCommand({ Bucket: self.bucket }));
     await self.s3.send(new PutBucketVersioningCommand({ Bucket: self.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     const filter = { Key: { FilterRules: [{ Name: 'prefix' as const, Value: 'destinations/' }] } };
@@ -144,4 +151,15 @@ export async function startRing(names: string[], opts: { retryDelayMs?: number }
       }
     },
   };
+}
+
+async function replicate(self: RingRegion, next: RingRegion, event: SnsEvent): Promise<void> {
+  // Fresh clients per delivery, as a cold Lambda would have; they point at the ports, which survive restarts.
+  const hop = { source: s3Client(self.port, self.name), next: s3Client(next.port, next.name), nextBucket: next.bucket };
+  try {
+    self.outcomes.push(...(await replicateNotifications(hop, event)));
+  } finally {
+    hop.source.destroy();
+    hop.next.destroy();
+  }
 }
