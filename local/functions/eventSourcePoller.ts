@@ -19,6 +19,8 @@ export interface PollerSettings {
   mappingId: string;
   batchSize: number;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** The longest pause of a quiet shard (default 200 ms); longer where nudge() announces new records. */
+  maxIdlePollMs?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export class EventSourcePoller {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly idleShards = new Set<() => void>();
+  /** Counts nudges: a shard that was reading when one came does not pause after an empty page. */
+  private nudges = 0;
   private lastLogged = '';
 
   constructor(
@@ -61,6 +65,7 @@ export class EventSourcePoller {
 
   /** New records are on the stream: shards waiting out an idle pause read now. */
   nudge(): void {
+    this.nudges++;
     for (const done of [...this.idleShards]) done();
   }
 
@@ -150,6 +155,7 @@ export class EventSourcePoller {
         continue;
       }
       let page: Awaited<ReturnType<StreamSource['getRecords']>>;
+      const nudgesBefore = this.nudges;
       try {
         page = await source.getRecords(stream, shard.shardId, iterator, batchSize, signal);
       } catch (e) {
@@ -171,7 +177,9 @@ export class EventSourcePoller {
         checkpoints.save(mappingId, stream.streamId, shard.shardId, { sequenceNumber: last, finished: iterator === undefined, startAt });
       }
       if (page.records.length > 0) quiet = 0;
-      else if (iterator !== undefined) await this.idle(Math.min(MAX_IDLE_POLL_MS, IDLE_POLL_MS * 2 ** quiet++), signal);
+      else if (iterator !== undefined && this.nudges === nudgesBefore) {
+        await this.idle(Math.min(this.settings.maxIdlePollMs ?? MAX_IDLE_POLL_MS, IDLE_POLL_MS * 2 ** quiet++), signal);
+      }
     }
   }
 

@@ -97,7 +97,12 @@ class LocalFunctionRuntime implements FunctionRuntime {
     if (existing) await this.stopMapping(existing);
     const source = this.sourceFor(mapping);
     const poller = new EventSourcePoller(
-      { mappingId: mapping.id, batchSize: mapping.batchSize ?? DEFAULT_BATCH_SIZE, startingPosition: mapping.startingPosition },
+      {
+        mappingId: mapping.id,
+        batchSize: mapping.batchSize ?? DEFAULT_BATCH_SIZE,
+        startingPosition: mapping.startingPosition,
+        ...(mapping.type === 'kinesis' && this.options.notifiedKinesisPollMs ? { maxIdlePollMs: this.options.notifiedKinesisPollMs } : {}),
+      },
       {
         source,
         checkpoints: this.checkpoints,

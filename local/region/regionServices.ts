@@ -90,6 +90,7 @@ export async function startRegionServices(
       region: rc.region,
       accountId: rc.accountId,
       dataDir: join(dir, 'functions'),
+      notifiedKinesisPollMs: 2_000, // the event stream below calls recordsArrived on every append
       regionEnvironment: {
         AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
