@@ -83,7 +83,7 @@ export class StreamStore {
   }
 
   find(name: string): StreamRow | undefined {
-    const row = this.db.prepare<[string], StreamDbRow>('SELECT * FROM streams WHERE name = ?').get(name);
+    const row = this.sql.get<[string], StreamDbRow>('SELECT * FROM streams WHERE name = ?').get(name);
     return row && toStream(row);
   }
 
@@ -94,7 +94,7 @@ export class StreamStore {
   }
 
   list(): StreamRow[] {
-    return this.db.prepare<[], StreamDbRow>('SELECT * FROM streams ORDER BY name').all().map(toStream);
+    return this.sql.get<[], StreamDbRow>('SELECT * FROM streams ORDER BY name').all().map(toStream);
   }
 
   create(stream: StreamRow, accountId: string): void {
@@ -128,7 +128,7 @@ export class StreamStore {
 
   /** Appends records in one transaction; returns each record's per-shard counter, in input order. */
   append(stream: string, records: readonly NewRecord[], arrivalMs: number): number[] {
-    const bump = this.db.prepare<[string, number], { last_counter: number }>(
+    const bump = this.sql.get<[string, number], { last_counter: number }>(
       'UPDATE shards SET last_counter = last_counter + 1 WHERE stream = ? AND shard = ? RETURNING last_counter',
     );
     const insert = this.sql.get(
@@ -149,16 +149,16 @@ export class StreamStore {
   }
 
   lastCounter(stream: string, shardIndex: number): number {
-    const row = this.db
-      .prepare<[string, number], { last_counter: number }>('SELECT last_counter FROM shards WHERE stream = ? AND shard = ?')
+    const row = this.sql
+      .get<[string, number], { last_counter: number }>('SELECT last_counter FROM shards WHERE stream = ? AND shard = ?')
       .get(stream, shardIndex);
     return row?.last_counter ?? 0;
   }
 
   /** Records after `afterCounter`, oldest first, skipping any past retention that trimming has not removed yet. */
   read(stream: string, shardIndex: number, afterCounter: number, notBeforeMs: number, limit: number): StoredRecord[] {
-    return this.db
-      .prepare<[string, number, number, number, number], RecordDbRow>(
+    return this.sql
+      .get<[string, number, number, number, number], RecordDbRow>(
         `SELECT counter, arrival_ms, partition_key, data FROM records
          WHERE stream = ? AND shard = ? AND counter > ? AND arrival_ms >= ? ORDER BY counter LIMIT ?`,
       )
@@ -168,8 +168,8 @@ export class StreamStore {
 
   /** The counter just before the first record that arrived at or after `timestampMs` (or the tip). */
   counterBefore(stream: string, shardIndex: number, timestampMs: number): number {
-    const row = this.db
-      .prepare<[string, number, number], { counter: number }>(
+    const row = this.sql
+      .get<[string, number, number], { counter: number }>(
         'SELECT counter FROM records WHERE stream = ? AND shard = ? AND arrival_ms >= ? ORDER BY counter LIMIT 1',
       )
       .get(stream, shardIndex, timestampMs);

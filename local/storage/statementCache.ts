@@ -6,7 +6,8 @@ export class StatementCache {
   private readonly entries = new Map<string, Statement<unknown[]>>();
   constructor(private readonly db: Sqlite, private readonly max = 256) {}
 
-  get(sql: string): Statement<unknown[]> {
+  /** The statement for `sql`, typed as better-sqlite3's prepare<P, R> would type it. */
+  get<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
     let stmt = this.entries.get(sql);
     if (stmt) {
       this.entries.delete(sql);
@@ -18,6 +19,6 @@ export class StatementCache {
       }
     }
     this.entries.set(sql, stmt);
-    return stmt;
+    return stmt as unknown as Statement<P, R>;
   }
 }

@@ -80,7 +80,7 @@ export class TopicStore {
   }
 
   findTopic(arn: string): TopicRow | undefined {
-    const row = this.db.prepare<[string], TopicDbRow>('SELECT arn, name, attributes FROM topics WHERE arn = ?').get(arn);
+    const row = this.sql.get<[string], TopicDbRow>('SELECT arn, name, attributes FROM topics WHERE arn = ?').get(arn);
     return row && toTopic(row);
   }
 
@@ -98,7 +98,7 @@ export class TopicStore {
   }
 
   listTopics(): TopicRow[] {
-    return this.db.prepare<[], TopicDbRow>('SELECT arn, name, attributes FROM topics ORDER BY arn').all().map(toTopic);
+    return this.sql.get<[], TopicDbRow>('SELECT arn, name, attributes FROM topics ORDER BY arn').all().map(toTopic);
   }
 
   /** Deleting a topic deletes its subscriptions and drops what was still pending for them. */
@@ -113,13 +113,13 @@ export class TopicStore {
   }
 
   findSubscription(arn: string): Subscription | undefined {
-    const row = this.db.prepare<[string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE arn = ?').get(arn);
+    const row = this.sql.get<[string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE arn = ?').get(arn);
     return row && toSubscription(row);
   }
 
   findSubscriptionTo(topicArn: string, protocol: string, endpoint: string): Subscription | undefined {
-    const row = this.db
-      .prepare<[string, string, string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE topic_arn = ? AND protocol = ? AND endpoint = ?')
+    const row = this.sql
+      .get<[string, string, string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE topic_arn = ? AND protocol = ? AND endpoint = ?')
       .get(topicArn, protocol, endpoint);
     return row && toSubscription(row);
   }
@@ -142,8 +142,8 @@ export class TopicStore {
   subscriptionsOf(topicArn?: string): Subscription[] {
     const rows =
       topicArn === undefined
-        ? this.db.prepare<[], SubscriptionDbRow>('SELECT * FROM subscriptions ORDER BY created_ms, arn').all()
-        : this.db.prepare<[string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE topic_arn = ? ORDER BY created_ms, arn').all(topicArn);
+        ? this.sql.get<[], SubscriptionDbRow>('SELECT * FROM subscriptions ORDER BY created_ms, arn').all()
+        : this.sql.get<[string], SubscriptionDbRow>('SELECT * FROM subscriptions WHERE topic_arn = ? ORDER BY created_ms, arn').all(topicArn);
     return rows.map(toSubscription);
   }
 
@@ -161,8 +161,8 @@ export class TopicStore {
   leaseDue(nowMs: number, limit: number): PendingDelivery[] {
     return this.db
       .transaction(() =>
-        this.db
-          .prepare<[number, number], DeliveryDbRow>(
+        this.sql
+          .get<[number, number], DeliveryDbRow>(
             'UPDATE deliveries SET leased = 1 WHERE id IN (SELECT id FROM deliveries WHERE leased = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?) RETURNING id, subscription_arn, function_arn, event, attempts',
           )
           .all(nowMs, limit)
@@ -200,16 +200,16 @@ export class TopicStore {
   }
 
   pendingCount(): number {
-    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()?.n ?? 0;
+    return this.sql.get<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()?.n ?? 0;
   }
 
   nextDueMs(): number | undefined {
-    return this.db.prepare<[], { due: number | null }>('SELECT MIN(next_attempt_ms) AS due FROM deliveries WHERE leased = 0').get()?.due ?? undefined;
+    return this.sql.get<[], { due: number | null }>('SELECT MIN(next_attempt_ms) AS due FROM deliveries WHERE leased = 0').get()?.due ?? undefined;
   }
 
   faults(): DeliveryFault[] {
-    return this.db
-      .prepare<[], FaultDbRow>('SELECT * FROM faults ORDER BY id')
+    return this.sql
+      .get<[], FaultDbRow>('SELECT * FROM faults ORDER BY id')
       .all()
       .map((r) => {
         const event = JSON.parse(r.event) as SnsEvent;
