@@ -189,12 +189,12 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
       log(`[${name}] recovered`);
     },
     async pauseReplication(name) {
-      regionOf(name);
+      regionOf(name); // an unknown region is a 404, before anything changes
       replicator.setInboundPaused(name, true);
       log(`[${name}] replication paused: it serves, its writes go out, the other regions' writes wait for \`meridian resume-replication ${name}\``);
     },
     async resumeReplication(name) {
-      regionOf(name);
+      regionOf(name); // an unknown region is a 404, before anything changes
       replicator.setInboundPaused(name, false);
       log(`[${name}] replication resumed: the writes that waited are being applied`);
     },

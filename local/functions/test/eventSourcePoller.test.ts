@@ -99,20 +99,20 @@ describe('event source poller on a stream that announces its appends', () => {
     const source = new ScriptedShard();
     const delivered: string[] = [];
     poller = startPoller(source, 600_000, delivered);
-    // Quiet for 1.6 s: pauses of 50, 100, 200, 400, 800 ms: a handful of polls (every 200 ms would be 8).
-    await sleep(1_600);
-    expect(source.calls).toBeLessThanOrEqual(7);
-    // The next timed poll is 1.6 s away: the announcement, not the timer, brings the record in.
+    // Quiet for 3.2 s: pauses of 50, 100, 200, 400, 800, 1600 ms, a handful of polls (every 200 ms would be 16).
+    await sleep(3_200);
+    expect(source.calls).toBeLessThanOrEqual(8);
+    // The next timed poll is over 3 s away: the announcement, not the timer, brings the record in.
     source.append('a');
     poller.nudge();
-    await eventually(() => delivered.includes('a'), 1_000, 'the announced record');
+    await eventually(() => delivered.includes('a'), 2_000, 'the announced record');
   });
 
   it('does not pause after an empty read that an announcement overtook', async () => {
     const source = new ScriptedShard();
     const delivered: string[] = [];
     poller = startPoller(source, 600_000, delivered);
-    await sleep(1_600); // quiet: the next pause would be 1.6 s
+    await sleep(3_200); // quiet: the next pause would be over 3 s
     // The announcement lands while a read that saw nothing is still in flight.
     const held = source.holdNextCall();
     poller.nudge(); // wakes the idle shard into the held read
@@ -120,6 +120,6 @@ describe('event source poller on a stream that announces its appends', () => {
     source.append('b');
     poller.nudge();
     source.releaseHeld();
-    await eventually(() => delivered.includes('b'), 1_000, 'the record announced during the read');
+    await eventually(() => delivered.includes('b'), 2_000, 'the record announced during the read');
   });
 });
