@@ -1,3 +1,4 @@
+import { LruMap } from '../storage/lruMap.js';
 import type { IndexHandle } from './indexStore.js';
 import type { SqlQuery } from './queryTranslator.js';
 import type { Scored } from './ranking.js';
@@ -9,7 +10,7 @@ import type { Scored } from './ranking.js';
  * every entry of that index: what is served is always what ranking now would give.
  */
 export class TopCache {
-  private readonly perIndex = new WeakMap<IndexHandle, { uuid: string; seqNo: number; tops: Map<string, Scored[]> }>();
+  private readonly perIndex = new WeakMap<IndexHandle, { uuid: string; seqNo: number; tops: LruMap<string, Scored[]> }>();
 
   constructor(
     private readonly maxEntries = 512,
@@ -22,24 +23,11 @@ export class TopCache {
     if (want > this.maxWant) return rank();
     let entry = this.perIndex.get(index);
     if (!entry || entry.seqNo !== index.seqNo || entry.uuid !== index.uuid) {
-      entry = { uuid: index.uuid, seqNo: index.seqNo, tops: new Map() };
+      entry = { uuid: index.uuid, seqNo: index.seqNo, tops: new LruMap(this.maxEntries) };
       this.perIndex.set(index, entry);
     }
     // Parameters are JSON-encoded so that no text can make two different queries share a key.
     const key = `${want}\u0000${minScore ?? ''}\u0000${query.sql}\u0000${JSON.stringify(query.params)}`;
-    const found = entry.tops.get(key);
-    if (found) {
-      // Least recently used goes first: re-insert on a hit.
-      entry.tops.delete(key);
-      entry.tops.set(key, found);
-      return found;
-    }
-    const rows = rank();
-    if (entry.tops.size >= this.maxEntries) {
-      const oldest = entry.tops.keys().next().value;
-      if (oldest !== undefined) entry.tops.delete(oldest);
-    }
-    entry.tops.set(key, rows);
-    return rows;
+    return entry.tops.getOrAdd(key, rank);
   }
 }
