@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { percentile } from '../replication/global-tables/lagWindow.js';
+import { percentile } from '../local/global-tables/lagWindow.js';
 import { startCloudProcess } from '../local/test/support/cloudProcess.js';
 import { dynamoClients, getItem, registerGlobalTable } from '../local/test/support/regionClients.js';
-import { runCommandToRead, type CommandToReadResult } from '../services/destinations/bench/commandToRead.js';
-import { benchProposeToSearchable, type ProposeToSearchableResult } from '../services/search/bench/proposeToSearchable.js';
-import { benchSearchLatency, type SearchLatencyResult } from '../services/search/bench/searchLatency.js';
+import { runCommandToRead, type CommandToReadResult } from './destinations/commandToRead.js';
+import { benchProposeToSearchable, type ProposeToSearchableResult } from './search/proposeToSearchable.js';
+import { benchSearchLatency, type SearchLatencyResult } from './search/searchLatency.js';
 
 /*
  * Benchmarks of the local cloud (issue "Local two-region cloud", targets):

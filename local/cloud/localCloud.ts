@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeridianConfig } from '../../regions/config.js';
-import { GlobalTableReplicator, type ReplicationStatus } from '../../replication/global-tables/globalTableReplicator.js';
-import { ReplicationState, type GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
-import { parseGlobalTableDefinition } from '../../replication/global-tables/globalTableDefinition.js';
+import { GlobalTableReplicator, type ReplicationStatus } from '../global-tables/globalTableReplicator.js';
+import { ReplicationState, type GlobalTableDefinition } from '../global-tables/replicationState.js';
+import { parseGlobalTableDefinition } from '../global-tables/globalTableDefinition.js';
 import { BodyTooLargeError, readBody } from '../http/server.js';
 import { forward } from '../front-door/frontDoor.js';
 import { startObjectStore, type ObjectStore } from '../object-store/index.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import type { EventSourceMapping, FunctionDefinition } from '../functions/index.js';
 import type { ApiRoute } from '../region/apiRoutes.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
-import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { loadService, type CfResource, type FunctionDef, type ServiceDefinition } from '../../orchestrator/service-definition/index.js';
 import type { EventSourceMapping, FunctionDefinition, FunctionRuntime } from '../functions/index.js';
 import type { ApiRoute, ApiRoutes } from '../region/apiRoutes.js';

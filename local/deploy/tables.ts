@@ -12,7 +12,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { GlobalTableMode } from '../../regions/config.js';
-import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { DeployError } from './errors.js';
 import type { RegionClients } from './regionClients.js';
 

@@ -1,5 +1,5 @@
 import { loadConfig, regionConfig } from '../../regions/config.js';
-import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import type { DeployCall, HostMessage, RegionStatusReport } from './hostMessages.js';
 import { IpcRpc, isRpcMessage, type RpcMessage } from './ipcRpc.js';
 import { startRegionServices, type RegionServices } from './regionServices.js';

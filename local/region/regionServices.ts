@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MeridianConfig, RegionConfig } from '../../regions/config.js';
-import type { GlobalTableDefinition } from '../../replication/global-tables/replicationState.js';
+import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { LocalDeployer, recordsDirFor } from '../deploy/localDeployer.js';
 import { regionClients } from '../deploy/regionClients.js';
 import { localCredentials } from '../credentials.js';

@@ -10,8 +10,8 @@ import { startEventStream, type EventStreamServer } from '../../../../local/even
 import { createFunctionRuntime, type FunctionRuntime } from '../../../../local/functions/index.js';
 import { freePort } from '../../../../local/http/freePort.js';
 import { openSqlite } from '../../../../local/storage/sqlite.js';
-import { GlobalTableReplicator } from '../../../../replication/global-tables/globalTableReplicator.js';
-import { ReplicationState, type GlobalTableDefinition } from '../../../../replication/global-tables/replicationState.js';
+import { GlobalTableReplicator } from '../../../../local/global-tables/globalTableReplicator.js';
+import { ReplicationState, type GlobalTableDefinition } from '../../../../local/global-tables/replicationState.js';
 import type { GlobalTableMode } from '../../../../regions/config.js';
 import { isIntrinsic, loadService, type CfResource, type ServiceDefinition } from '../../../../orchestrator/service-definition/index.js';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../src/http/apiGateway.js';

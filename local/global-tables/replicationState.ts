@@ -1,7 +1,7 @@
-import type { Sqlite } from '../../local/storage/sqlite.js';
+import type { Sqlite } from '../storage/sqlite.js';
 import type { GlobalTableMode } from '../../regions/config.js';
-import { ABSENT } from './attributeValues.js';
-import { StatementCache } from '../../local/storage/statementCache.js';
+import { ABSENT } from '../../replication/global-tables/attributeValues.js';
+import { StatementCache } from '../storage/statementCache.js';
 
 /** What a global table is: enough to create its replica in a region that lacks it. */
 export interface GlobalTableDefinition {

@@ -1,9 +1,9 @@
 import { PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeridianConfig } from '../../../regions/config.js';
-import { cloudStatus, meridian } from '../../../local/test/support/cloudProcess.js';
-import { dynamoClients, getItem, registerGlobalTable, until } from '../../../local/test/support/regionClients.js';
-import { ensureCloud } from '../../../local/test/support/testCloud.js';
+import { cloudStatus, meridian } from '../../test/support/cloudProcess.js';
+import { dynamoClients, getItem, registerGlobalTable, until } from '../../test/support/regionClients.js';
+import { ensureCloud } from '../../test/support/testCloud.js';
 
 // Against the running local cloud: the regions' real DynamoDB Local endpoints and the real CLI.
 let config: MeridianConfig;

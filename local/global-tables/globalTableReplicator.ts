@@ -8,9 +8,9 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, type _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { localCredentials } from '../../local/credentials.js';
-import { canonicalItem, itemFromJson, itemHash, type Item, type JsonValue } from './attributeValues.js';
-import { stampLegacy } from './legacyAttributes.js';
+import { localCredentials } from '../credentials.js';
+import { canonicalItem, itemFromJson, itemHash, type Item, type JsonValue } from '../../replication/global-tables/attributeValues.js';
+import { stampLegacy } from '../../replication/global-tables/legacyAttributes.js';
 import { LagWindow, type LagSummary } from './lagWindow.js';
 import type { GlobalTableDefinition, PendingApply, ReplicationState } from './replicationState.js';
 import { TableStreamReader } from './tableStreamReader.js';

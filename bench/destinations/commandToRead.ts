@@ -1,9 +1,9 @@
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { localCredentials } from '../../../local/credentials.js';
-import { dynamodbStreamSource } from '../../../local/functions/dynamodbStreamSource.js';
-import type { StreamDescription, StreamSource } from '../../../local/functions/streamSource.js';
-import { loadConfig } from '../../../regions/config.js';
+import { localCredentials } from '../../local/credentials.js';
+import { dynamodbStreamSource } from '../../local/functions/dynamodbStreamSource.js';
+import type { StreamDescription, StreamSource } from '../../local/functions/streamSource.js';
+import { loadConfig } from '../../regions/config.js';
 
 /*
  * Benchmark: a command accepted in one region → readable in the other (its read-model item there, which
@@ -11,7 +11,7 @@ import { loadConfig } from '../../../regions/config.js';
  * steady rate against a running local cloud.
  * Target (issue 4): p99 of accepted → readable < 500 ms at 20 commands/s.
  *
- *   npm run up && node --import tsx services/destinations/bench/commandToRead.ts [--rate 20] [--seconds 20]
+ *   npm run up && node --import tsx bench/destinations/commandToRead.ts [--rate 20] [--seconds 20]
  *
  * Endpoints come from the front door's GET /_meridian/status (default front door from config/, so
  * MERIDIAN_PORT_OFFSET is honoured; --front-door URL overrides). bench/run.ts can call runCommandToRead().

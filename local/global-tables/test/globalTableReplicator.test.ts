@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, DeleteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/dynamodb/dynamoDbLocal.js';
-import { freePort } from '../../../local/http/freePort.js';
-import { localCredentials } from '../../../local/credentials.js';
-import { openSqlite } from '../../../local/storage/sqlite.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../dynamodb/dynamoDbLocal.js';
+import { freePort } from '../../http/freePort.js';
+import { localCredentials } from '../../credentials.js';
+import { openSqlite } from '../../storage/sqlite.js';
 import { GlobalTableReplicator } from '../globalTableReplicator.js';
 import { ReplicationState, type GlobalTableDefinition } from '../replicationState.js';
 

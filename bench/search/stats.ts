@@ -1,4 +1,4 @@
-import { percentile } from '../../../replication/global-tables/lagWindow.js';
+import { percentile } from '../../local/global-tables/lagWindow.js';
 
 export interface Stats {
   n: number;

@@ -11,7 +11,7 @@
  * Each destination's name holds a word of its own; one poller asks the other region for all the
  * words still awaited every 50 ms (a few GET /search requests, however many are pending), so the
  * measuring adds a steady, small load instead of one poll per destination.
- *   node --import tsx services/search/bench/proposeToSearchable.ts [rate=20] [seconds=30] [api|read-model]
+ *   node --import tsx bench/search/proposeToSearchable.ts [rate=20] [seconds=30] [api|read-model]
  * uses the local cloud of this environment (MERIDIAN_PORT_OFFSET, MERIDIAN_STATE_DIR) if it is up,
  * otherwise starts one of its own and stops it afterwards.
  */
@@ -21,10 +21,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localCredentials } from '../../../local/credentials.js';
-import { cloudStatus, startCloudProcess } from '../../../local/test/support/cloudProcess.js';
-import { ORIGIN_ATTRIBUTE } from '../../../replication/global-tables/originFilter.js';
-import { loadConfig, regionConfig, sourcesFromEnv, type MeridianConfig } from '../../../regions/config.js';
+import { localCredentials } from '../../local/credentials.js';
+import { cloudStatus, startCloudProcess } from '../../local/test/support/cloudProcess.js';
+import { ORIGIN_ATTRIBUTE } from '../../replication/global-tables/originFilter.js';
+import { loadConfig, regionConfig, sourcesFromEnv, type MeridianConfig } from '../../regions/config.js';
 import { sleep, stats, type Stats } from './stats.js';
 
 export interface ProposeToSearchableOptions {

@@ -5,7 +5,7 @@
  * HTTP requests turned into API Gateway events; the local search engine runs in its own process, as
  * in a region of the local cloud. Requests are sent open loop (each at its scheduled time, whether or
  * not earlier ones have answered), so a slow answer cannot hide the ones queued behind it.
- *   node --import tsx services/search/bench/searchLatency.ts [docs=100000] [rate=50] [seconds=60]
+ *   node --import tsx bench/search/searchLatency.ts [docs=100000] [rate=50] [seconds=60]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,10 +13,10 @@ import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { close, listen } from '../../../local/http/server.js';
-import { searchViewFromEnv } from '../src/adapters/searchViewFromEnv.js';
-import { memoryLog } from '../src/app/log.js';
-import { searchEndpoint } from '../src/app/searchEndpoint.js';
+import { close, listen } from '../../local/http/server.js';
+import { searchViewFromEnv } from '../../services/search/src/adapters/searchViewFromEnv.js';
+import { memoryLog } from '../../services/search/src/app/log.js';
+import { searchEndpoint } from '../../services/search/src/app/searchEndpoint.js';
 import { corpus, queryMix, type QueryKind } from './corpus.js';
 import { sleep, stats, type Stats } from './stats.js';
 
