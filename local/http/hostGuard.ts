@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/*
+ * Any web page a developer visits can make their browser send requests to 127.0.0.1. Two defences, as
+ * dev servers people trust have them (webpack-dev-server's allowedHosts): a request must name this
+ * machine's loopback on the server's own port in its Host header, which a DNS-rebinding page cannot
+ * (its requests carry the attacker's name), and cross-site control is refused elsewhere (local/control).
+ */
+
+/** Names every local endpoint answers to, besides those the user lists (`allowedHosts` in config/meridian.yml). */
+export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+export interface HostRule {
+  /** The port the server listens on: a Host naming another port was meant for something else. */
+  port: number;
+  /** Extra names (lower case, without port) the user allowed. */
+  allowedHosts?: readonly string[];
+}
+
+/** The Host (HTTP/1.1) or :authority (HTTP/2) a request names, as sent. */
+export function requestedHost(req: IncomingMessage): string | undefined {
+  const authority = req.headers[':authority'];
+  if (typeof authority === 'string' && authority !== '') return authority;
+  return req.headers.host;
+}
+
+/** Splits `name[:port]` (IPv6 in brackets); the name lower-cased; undefined when it cannot be read. */
+export function parseHost(host: string): { name: string; port: number | undefined } | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.trim());
+  if (!m) return undefined;
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  return { name: m[1]!.toLowerCase(), port };
+}
+
+/** Why a Host is refused, or undefined when it is this machine on this port. */
+export function hostProblem(host: string | undefined, rule: HostRule): string | undefined {
+  const allowed = [...LOOPBACK_NAMES, ...(rule.allowedHosts ?? [])];
+  const hint = `this local endpoint answers only ${allowed.join(', ')} on port ${rule.port}; to reach it by another name, add the name under allowedHosts in config/meridian.yml and restart`;
+  if (host === undefined || host === '') return `the request names no Host: ${hint}`;
+  const parsed = parseHost(host);
+  if (!parsed) return `Host "${host}" cannot be read: ${hint}`;
+  // HTTP clients leave the port out only when it is the scheme's default.
+  const port = parsed.port ?? 80;
+  if (!allowed.includes(parsed.name) || port !== rule.port) return `Host "${host}" is not this machine's endpoint: ${hint}`;
+  return undefined;
+}
+
+/**
+ * Answers 421 Misdirected Request (the request was meant for another server) with the reason, and returns
+ * false, when the Host is not allowed; true when the request may proceed.
+ */
+export function admitHost(req: IncomingMessage, res: ServerResponse, rule: HostRule): boolean {
+  const problem = hostProblem(requestedHost(req), rule);
+  if (problem === undefined) return true;
+  const body = JSON.stringify({ message: problem });
+  res.writeHead(421, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' });
+  res.end(body);
+  return false;
+}
