@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../regions/config.js';
 import { isIntrinsic, type ServiceDefinition } from './service-definition/index.js';
+import { dependencyOrder, type ServiceLinks } from './deploy-target/dependencyOrder.js';
 
 /** Every service of the repository: `services/<name>/serverless.yml`, by name. */
 export function serviceDirs(root: string = repoRoot): string[] {
@@ -18,27 +19,18 @@ export function hasServiceFile(dir: string): boolean {
 }
 
 /**
- * Services in the order a region must deploy them: one that imports another's export (Fn::ImportValue)
- * comes after it, as CloudFormation requires. Removing goes in the reverse order.
+ * Services in the order a region must deploy them (see dependencyOrder): by name, except that one importing
+ * another's export (Fn::ImportValue) comes after it, as CloudFormation requires. Removing goes in reverse.
+ * Imports no service here exports are left to the local deployer, which looks them up among deployed services.
  */
 export function deployOrder<T extends ServiceDefinition>(defs: T[]): T[] {
-  const exporter = new Map<string, T>();
-  for (const d of defs) for (const name of exportNames(d)) exporter.set(name, d);
-  const out: T[] = [];
-  const state = new Map<T, 'visiting' | 'done'>();
-  const visit = (d: T, path: string[]) => {
-    if (state.get(d) === 'done') return;
-    if (state.get(d) === 'visiting') throw new Error(`services import each other's exports in a cycle: ${[...path, d.service].join(' → ')}`);
-    state.set(d, 'visiting');
-    for (const name of importNames(d)) {
-      const from = exporter.get(name);
-      if (from && from !== d) visit(from, [...path, d.service]);
-    }
-    state.set(d, 'done');
-    out.push(d);
-  };
-  for (const d of [...defs].sort((a, b) => a.service.localeCompare(b.service))) visit(d, []);
-  return out;
+  const byName = [...defs].sort((a, b) => a.service.localeCompare(b.service));
+  return dependencyOrder(byName, definitionLinks).order;
+}
+
+/** The export and import names of a loaded serverless.yml. */
+export function definitionLinks(def: ServiceDefinition): ServiceLinks {
+  return { service: def.service, stackName: def.stackName, exports: exportNames(def), imports: importNames(def) };
 }
 
 export function exportNames(def: ServiceDefinition): string[] {

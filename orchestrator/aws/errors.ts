@@ -33,10 +33,8 @@ export class AwsCredentialsError extends AwsTargetError {
   override name = 'AwsCredentialsError';
 }
 
-/** Stacks import each other's exports in a cycle, or import an export no stack provides. */
-export class DeployOrderError extends AwsTargetError {
-  override name = 'DeployOrderError';
-}
+/** A cycle of exports and imports; shared with the local target, so not an AwsTargetError. */
+export { DeployOrderError } from '../deploy-target/dependencyOrder.js';
 
 /** A services/<name>/ directory that cannot be packaged as it is (no serverless.yml, the plugin not listed, ...). */
 export class ServiceSetupError extends AwsTargetError {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { MeridianConfig } from '../../regions/config.js';
+import type { TargetName } from '../deploy-target/index.js';
 import { LOCAL_STAGE } from '../../local/deploy/localDeployer.js';
 import { hasServiceFile, serviceDirs } from '../serviceCatalog.js';
 
@@ -9,7 +10,7 @@ export class UsageError extends Error {
 
 export interface DeployArgs {
   region: string;
-  target: 'local' | 'aws';
+  target: TargetName;
   stage: string;
   serviceDirs: string[];
   /** `dp --force`: deploy locally even what is unchanged since its last deploy. */

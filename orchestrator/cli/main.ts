@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError, type MeridianConfig } from '../../regions/config.js';
 import { AwsTargetError } from '../aws/errors.js';
+import { awsTarget, deployTarget, DeployOrderError } from '../deploy-target/index.js';
 import { ServiceDefinitionError } from '../service-definition/index.js';
 import { startLocalCloud } from '../../local/cloud/localCloud.js';
 import { CloudNotRunningError, CloudOperationError, ControlClient } from './controlClient.js';
@@ -29,6 +30,8 @@ const USAGE = `usage: meridian <command>
   resume-replication <region>
                         apply what waited; conflicting writes converge to the last one`;
 
+const log = (line: string) => console.log(line);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === 'help') {
@@ -41,42 +44,22 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return start(config, control);
     case 'up': {
-      const status = await startInBackground(config, control, (line) => console.log(line));
+      const status = await startInBackground(config, control, log);
       console.log(formatStatus(status));
       return 0;
     }
     case 'dp':
     case 'rm': {
       const req = parseDeployArgs(command, args, config);
-      if (req.target === 'aws') {
-        // Loaded only for AWS: the local path never pays for osls and esbuild.
-        const aws = await import('../aws/index.js');
-        const run = command === 'dp' ? aws.deployServices : aws.removeServices;
-        await run({ region: req.region, stage: req.stage, serviceDirs: req.serviceDirs, log: (line) => console.log(line) });
-        return 0;
-      }
-      await startInBackground(config, control, (line) => console.log(line));
-      const began = Date.now();
-      const { services } = await control.stream(command === 'dp' ? '/_meridian/deploy' : '/_meridian/remove', {
-        region: req.region,
-        serviceDirs: req.serviceDirs,
-        stage: req.stage,
-        ...(command === 'dp' && req.force ? { force: true } : {}),
-      }, (line) => console.log(line));
-      const verb = command === 'dp' ? 'deployed' : 'removed';
-      console.log(`${verb} ${services.length ? services.join(', ') : 'nothing'} ${command === 'dp' ? 'into' : 'from'} ${req.region} (local, stage ${req.stage}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+      const target = deployTarget(req.target, { log, local: { control, ensureRunning: () => startInBackground(config, control, log) } });
+      await (command === 'dp' ? target.deploy(req) : target.remove(req));
       return 0;
     }
-    case 'package': {
-      const { stage } = parsePackageArgs(args);
-      const aws = await import('../aws/index.js');
-      const began = Date.now();
-      const result = await aws.packageServices({ stage, log: (line) => console.log(line) });
-      console.log(`packaged ${result.packages.length} service templates in ${((Date.now() - began) / 1000).toFixed(1)} s → ${result.outDir}`);
+    case 'package':
+      await awsTarget(log).package(parsePackageArgs(args));
       return 0;
-    }
     case 'down':
-      await stopCloud(config, control, (line) => console.log(line));
+      await stopCloud(config, control, log);
       return 0;
     case 'status': {
       const status = await control.status();
@@ -106,7 +89,7 @@ async function start(config: MeridianConfig, control: ControlClient): Promise<nu
     return 1;
   }
   const began = Date.now();
-  const cloud = await startLocalCloud(config, (line) => console.log(line), { deploy: { serviceDirs: serviceDirs(), stage: LOCAL_STAGE } });
+  const cloud = await startLocalCloud(config, log, { deploy: { serviceDirs: serviceDirs(), stage: LOCAL_STAGE } });
   const onSignal = () => void cloud.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -119,7 +102,7 @@ async function start(config: MeridianConfig, control: ControlClient): Promise<nu
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    const known = e instanceof AwsTargetError || e instanceof ServiceDefinitionError || e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof CloudOperationError || e instanceof UsageError;
+    const known = e instanceof AwsTargetError || e instanceof DeployOrderError || e instanceof ServiceDefinitionError || e instanceof ConfigError || e instanceof CloudNotRunningError || e instanceof CloudOperationError || e instanceof UsageError;
     console.error(known ? `meridian: ${e.message}` : e.stack ?? e.message);
     process.exit(known ? 2 : 1);
   },
