@@ -4,18 +4,18 @@ import { openSqlite } from '../storage/sqlite.js';
 import type { Checkpoints } from './checkpoints.js';
 import { checkpointsIn } from './checkpoints.js';
 import type { KinesisContext } from './context.js';
-import { createDualProtocolServer } from './dual-protocol.js';
-import { handleKinesisRequest } from './http-handler.js';
+import { createDualProtocolServer } from './dualProtocol.js';
+import { handleKinesisRequest } from './httpHandler.js';
 import { eventStreamDbPath } from './paths.js';
-import type { ShardReader } from './shard-reader.js';
-import { shardReaderOf } from './shard-reader.js';
+import type { ShardReader } from './shardReader.js';
+import { shardReaderOf } from './shardReader.js';
 import { StreamStore } from './store.js';
 import type { ShardWriteLimits } from './throughput.js';
 import { AWS_SHARD_WRITE_LIMITS, ShardThrottle } from './throughput.js';
 
 export type { Checkpoints } from './checkpoints.js';
 export { openCheckpoints } from './checkpoints.js';
-export type { KinesisRecord, ReadShardOptions, ShardBatch, ShardReader } from './shard-reader.js';
+export type { KinesisRecord, ReadShardOptions, ShardBatch, ShardReader } from './shardReader.js';
 export type { ShardWriteLimits } from './throughput.js';
 export { AWS_SHARD_WRITE_LIMITS } from './throughput.js';
 

@@ -3,17 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
 import { openSqlite } from '../storage/sqlite.js';
-import { DeliveryWorker } from './delivery-worker.js';
-import { handleSnsRequest } from './http-handler.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import { DeliveryWorker } from './deliveryWorker.js';
+import { handleSnsRequest } from './httpHandler.js';
+import type { RetryPolicy } from './retryPolicy.js';
+import { DEFAULT_RETRY_POLICY } from './retryPolicy.js';
 import { TopicStore } from './store.js';
-import { TopicService } from './topic-service.js';
+import { TopicService } from './topicService.js';
 import type { DeliveryFault, MessageAttributes, Subscription, SubscriberEndpoint, TopicsDeliveryTarget } from './types.js';
 
 export type { DeliveryFault, MessageAttributes, SnsEvent, SnsEventRecord, Subscription, SubscriberEndpoint, TopicsDeliveryTarget } from './types.js';
-export type { RetryPolicy } from './retry-policy.js';
-export { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+export type { RetryPolicy } from './retryPolicy.js';
+export { DEFAULT_RETRY_POLICY } from './retryPolicy.js';
 
 export interface TopicsOptions {
   region: string;

@@ -128,7 +128,7 @@ describe('protocols and crashes', () => {
   it('keeps every acknowledged PutRecord when the process is killed with SIGKILL', async () => {
     const tmp = tempDir();
     cleanups.push(tmp.remove);
-    const fixture = fileURLToPath(new URL('./fixtures/serve-event-stream.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('./fixtures/serveEventStream.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, tmp.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     cleanups.push(() => void child.kill('SIGKILL'));
     const [url] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];

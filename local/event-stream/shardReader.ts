@@ -1,10 +1,10 @@
 import type { KinesisContext } from './context.js';
 import { streamArn } from './context.js';
 import { invalidArgument } from './errors.js';
-import { readBatch } from './record-operations.js';
-import type { ReadBatch } from './record-operations.js';
-import { formatSequenceNumber, parseSequenceNumber } from './sequence-number.js';
-import { requireShardIndex, shardIdOf } from './shard-id.js';
+import { readBatch } from './recordOperations.js';
+import type { ReadBatch } from './recordOperations.js';
+import { formatSequenceNumber, parseSequenceNumber } from './sequenceNumber.js';
+import { requireShardIndex, shardIdOf } from './shardId.js';
 
 export type KinesisRecord = ReadBatch['records'][number];
 

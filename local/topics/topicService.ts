@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SnsError, invalidParameter, topicNotFound } from './errors.js';
-import type { DeliveryWorker } from './delivery-worker.js';
-import { snsLambdaEvent } from './lambda-event.js';
+import type { DeliveryWorker } from './deliveryWorker.js';
+import { snsLambdaEvent } from './lambdaEvent.js';
 import type { TopicRow, TopicStore } from './store.js';
 import type { MessageAttributes, Subscription, SubscriberEndpoint } from './types.js';
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { EventStreamServer } from '../index.js';
 import { openCheckpoints } from '../index.js';
-import { evenHashKeyRanges, hashKeyOf } from '../hash-key.js';
+import { evenHashKeyRanges, hashKeyOf } from '../hashKey.js';
 import { ACCOUNT, REGION, bytes, clientFor, start, tempDir, text } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -1,7 +1,7 @@
 import type { TopicStore, PendingDelivery } from './store.js';
 import type { TopicsDeliveryTarget } from './types.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { backoffMs } from './retry-policy.js';
+import type { RetryPolicy } from './retryPolicy.js';
+import { backoffMs } from './retryPolicy.js';
 
 /** Deliveries run concurrently (Lambda's async invocations do), up to this many at once. */
 const MAX_IN_FLIGHT = 32;
