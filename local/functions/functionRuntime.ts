@@ -9,7 +9,7 @@ import { FunctionNotFoundError, RuntimeClosedError } from './functionError.js';
 import { DEFAULT_MEMORY_MB, functionArn, functionEnvironment } from './functionEnvironment.js';
 import { FaultStore } from './faults.js';
 import { kinesisSource } from './kinesisSource.js';
-import { retryPolicy } from './retryPolicy.js';
+import { mappingRetryPolicy } from './retryPolicy.js';
 import type { StreamSource } from './streamSource.js';
 import type { EventSourceMapping, Fault, FunctionDefinition, FunctionRuntime, FunctionRuntimeOptions } from './types.js';
 import type { WorkerData } from './workerProtocol.js';
@@ -106,7 +106,7 @@ class LocalFunctionRuntime implements FunctionRuntime {
       {
         source,
         checkpoints: this.checkpoints,
-        policy: retryPolicy(mapping.maximumRetryAttempts),
+        policy: mappingRetryPolicy(mapping.maximumRetryAttempts),
         isDeployed: () => this.functions.has(mapping.functionName),
         invoke: (event) => this.invokeNow(mapping.functionName, event),
         onFault: (fault) =>

@@ -42,8 +42,8 @@ const noReplicator: GlobalTableHooks = {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-/** 0.5, 1, 2, 4, then every 5 s: 725 attempts last about an hour. */
-const TOPIC_RETRY = { maxAttempts: 725, baseDelayMs: 500, maxDelayMs: 5_000 };
+/** 0.5, 1, 2, 4, then every 5 s: 724 retries (725 attempts) last about an hour. */
+const TOPIC_RETRY = { maximumRetryAttempts: 724, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 /** `arn:aws:lambda:<region>:<account>:function:<name>` → name (topics deliver to functions by ARN). */
 export function functionNameFromArn(arn: string): string {

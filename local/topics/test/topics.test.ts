@@ -186,7 +186,7 @@ describe('fan-out to lambda subscribers', () => {
         times.push(Date.now());
         throw new Error('down');
       },
-      { retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 } },
+      { retry: { maximumRetryAttempts: 2, baseDelayMs: 50, maxDelayMs: 1000 } },
     );
     cleanups.push(tmp.remove, () => topics.close());
     const topicArn = topics.createTopic('t');
