@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { functionArn } from '../../regions/arn.js';
 import { openSqlite, type Sqlite } from '../storage/sqlite.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { pollerClientConfig } from './clientConfig.js';
@@ -6,7 +7,7 @@ import { DeployedFunction } from './deployedFunction.js';
 import { dynamodbStreamSource } from './dynamodbStreamSource.js';
 import { EventSourcePoller } from './eventSourcePoller.js';
 import { FunctionNotFoundError, RuntimeClosedError } from './functionError.js';
-import { DEFAULT_MEMORY_MB, functionArn, functionEnvironment } from './functionEnvironment.js';
+import { DEFAULT_MEMORY_MB, functionEnvironment } from './functionEnvironment.js';
 import { FaultStore } from './faults.js';
 import { kinesisSource } from './kinesisSource.js';
 import { mappingRetryPolicy } from './retryPolicy.js';

@@ -95,6 +95,11 @@ describe('streams', () => {
     const arn = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/by-arn`;
     const put = await kinesis.send(new PutRecordCommand({ StreamARN: arn, PartitionKey: 'k', Data: bytes('x') }));
     expect(put.ShardId).toBe('shardId-000000000000');
+    const elsewhere = kinesis.send(new PutRecordCommand({ StreamARN: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/by-arn`, PartitionKey: 'k', Data: bytes('x') }));
+    await expect(elsewhere).rejects.toMatchObject({ name: 'ResourceNotFoundException', message: `Stream by-arn under account ${ACCOUNT} not found.` });
+    for (const notAStream of [`arn:aws:sns:${REGION}:${ACCOUNT}:by-arn`, `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/`, 'by-arn']) {
+      await expect(kinesis.send(new PutRecordCommand({ StreamARN: notAStream, PartitionKey: 'k', Data: bytes('x') }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    }
   });
 });
 

@@ -76,6 +76,21 @@ describe('topics over the SNS Query protocol', () => {
     await expect(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:x' }))).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
+  it('subscribes a function by its ARN, qualified or not, and refuses an endpoint that is no function ARN', async () => {
+    const { topics, sns } = await setup();
+    const topicArn = topics.createTopic('t');
+    const alias = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:indexer:live`;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: alias }));
+    expect(topics.subscriptions(topicArn).map((s) => s.endpoint)).toEqual([alias]);
+    for (const endpoint of ['indexer', `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:indexer:3`, `arn:aws:sns:${REGION}:${ACCOUNT}:function:indexer`]) {
+      await expect(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: endpoint }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: Lambda endpoint ARN',
+      });
+    }
+    expect(topics.subscriptions(topicArn)).toHaveLength(1);
+  });
+
   it('throws errors by name: NotFound for a missing topic, in SNS’s XML shape', async () => {
     const { topics, sns } = await setup();
     const missing = `arn:aws:sns:${REGION}:${ACCOUNT}:nope`;
