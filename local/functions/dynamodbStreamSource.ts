@@ -11,7 +11,7 @@ import {
 import { formatArn, parseArn } from '../../regions/arn.js';
 import type { SourceRecord } from './batchProcessor.js';
 import type { PollerClientConfig } from './clientConfig.js';
-import type { ShardPosition, StreamDescription, StreamSource } from './streamSource.js';
+import type { ShardPosition, StreamSource } from './streamSource.js';
 
 export interface DynamodbStreamSourceOptions {
   client: PollerClientConfig;

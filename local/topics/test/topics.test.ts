@@ -12,7 +12,6 @@ import {
   UnsubscribeCommand,
   InvalidParameterException,
 } from '@aws-sdk/client-sns';
-import type { Topics } from '../index.js';
 import { ACCOUNT, FUNCTION_ARN, REGION, clientFor, recordingTarget, start, tempDir } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
