@@ -1,4 +1,5 @@
 import { CreateStreamCommand, DeleteStreamCommand, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
+import { parseArn } from '../../regions/arn.js';
 import type { RegionClients } from './regionClients.js';
 
 export async function applyKinesisStream(clients: RegionClients, name: string, props: Record<string, unknown>): Promise<void> {
@@ -17,6 +18,7 @@ export async function deleteKinesisStream(clients: RegionClients, name: string):
 
 export const kinesisArn = (region: string, accountId: string, name: string) => `arn:aws:kinesis:${region}:${accountId}:stream/${name}`;
 
-export function streamFromArn(arn: string): string | undefined {
-  return /^arn:aws:kinesis:[^:]*:[^:]*:stream\/(.+)$/.exec(arn)?.[1];
+export function streamFromArn(text: string): string | undefined {
+  const arn = parseArn(text);
+  return arn?.service === 'kinesis' && arn.resource.startsWith('stream/') ? arn.resource.slice('stream/'.length) || undefined : undefined;
 }

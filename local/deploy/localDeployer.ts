@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { functionArn, functionNameFromArn } from '../../regions/arn.js';
 import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { loadService, type CfResource, type FunctionDef, type ServiceDefinition } from '../../orchestrator/service-definition/index.js';
@@ -390,7 +391,7 @@ class StackScope implements ResolveScope {
           this.opts.log(`${r.logicalId}: ${String(props.Protocol)} subscriptions are not delivered locally (only lambda)`);
           continue;
         }
-        wanted.push({ topicArn: String(props.TopicArn), functionName: nameFromFunctionArn(String(props.Endpoint)) });
+        wanted.push({ topicArn: String(props.TopicArn), functionName: functionNameFromArn(String(props.Endpoint)) ?? String(props.Endpoint) });
       }
     }
     const out: DeployedSubscription[] = [];
@@ -443,7 +444,7 @@ class StackScope implements ResolveScope {
   }
 
   private functionArn(name: string): string {
-    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+    return functionArn({ region: this.region, accountId: this.accountId }, name);
   }
 }
 
@@ -478,10 +479,6 @@ function withoutSubscriptions(r: CfResource): Record<string, unknown> {
   if (r.Type === 'AWS::SNS::Subscription') return {};
   const { Subscription: _, ...rest } = r.Properties;
   return rest;
-}
-
-function nameFromFunctionArn(arn: string): string {
-  return /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)/.exec(arn)?.[1] ?? arn;
 }
 
 export const recordsDirFor = (stateDir: string, region: string) => join(stateDir, 'regions', region, 'deployments');

@@ -11,6 +11,7 @@ import {
   type GlobalSecondaryIndex,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { parseArn } from '../../regions/arn.js';
 import type { GlobalTableMode } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { DeployError } from './errors.js';
@@ -62,8 +63,9 @@ export function tableArn(region: string, accountId: string, name: string): strin
 }
 
 /** `.../table/<name>/stream/<label>` (DynamoDB Local's ARNs say region `ddblocal`) → the table name. */
-export function tableFromStreamArn(arn: string): string | undefined {
-  return /^arn:aws:dynamodb:[^:]*:[^:]*:table\/([^/]+)\/stream\//.exec(arn)?.[1];
+export function tableFromStreamArn(text: string): string | undefined {
+  const arn = parseArn(text);
+  return arn?.service === 'dynamodb' ? /^table\/([^/]+)\/stream\//.exec(arn.resource)?.[1] : undefined;
 }
 
 function createTableInput(name: string, props: Props, global: boolean): CreateTableCommandInput {

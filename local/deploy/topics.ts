@@ -1,4 +1,5 @@
 import { CreateTopicCommand, DeleteTopicCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { parseArn } from '../../regions/arn.js';
 import type { RegionClients } from './regionClients.js';
 
 /** Returns the topic ARN; creating an existing topic returns it again, as SNS does. */
@@ -23,4 +24,5 @@ export async function unsubscribe(clients: RegionClients, subscriptionArn: strin
   });
 }
 
-export const topicNameFromArn = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+/** A topic's ARN ends in its name: `arn:aws:sns:<region>:<account>:<name>`. */
+export const topicNameFromArn = (arn: string) => parseArn(arn)?.resource ?? arn;

@@ -1,3 +1,4 @@
+import { formatArn, parseArn } from '../../regions/arn.js';
 import type { StreamRow, StreamStore } from './store.js';
 import type { ShardThrottle } from './throughput.js';
 import type { Input } from './input.js';
@@ -14,7 +15,7 @@ export interface KinesisContext {
 }
 
 export const streamArn = (ctx: KinesisContext, name: string): string =>
-  `arn:aws:kinesis:${ctx.region}:${ctx.accountId}:stream/${name}`;
+  formatArn({ service: 'kinesis', region: ctx.region, accountId: ctx.accountId, resource: `stream/${name}` });
 
 /** Newer SDK calls may name a stream by StreamARN instead of StreamName. */
 export function streamNameOf(ctx: KinesisContext, input: Input): string {
@@ -22,12 +23,13 @@ export function streamNameOf(ctx: KinesisContext, input: Input): string {
   if (name !== undefined) return name;
   const arn = optionalString(input, 'StreamARN');
   if (arn === undefined) throw new KinesisError('ValidationException', 'Either StreamName or StreamARN should be provided.');
-  const m = /^arn:aws[a-z-]*:kinesis:([^:]+):(\d+):stream\/(.+)$/.exec(arn);
-  if (!m) throw invalidArgument(`StreamARN ${arn} is not a Kinesis stream ARN`);
-  if (m[1] !== ctx.region || m[2] !== ctx.accountId) {
-    throw new KinesisError('ResourceNotFoundException', `Stream ${m[3]} under account ${m[2]} not found.`);
+  const parsed = parseArn(arn);
+  const streamName = parsed?.service === 'kinesis' && parsed.resource.startsWith('stream/') ? parsed.resource.slice('stream/'.length) : '';
+  if (!parsed || streamName === '' || parsed.region === '' || parsed.accountId === '') throw invalidArgument(`StreamARN ${arn} is not a Kinesis stream ARN`);
+  if (parsed.region !== ctx.region || parsed.accountId !== ctx.accountId) {
+    throw new KinesisError('ResourceNotFoundException', `Stream ${streamName} under account ${parsed.accountId} not found.`);
   }
-  return m[3] ?? '';
+  return streamName;
 }
 
 export function requireStream(ctx: KinesisContext, input: Input): StreamRow {

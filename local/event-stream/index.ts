@@ -1,21 +1,17 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
 import { openSqlite } from '../storage/sqlite.js';
-import type { Checkpoints } from './checkpoints.js';
-import { checkpointsIn } from './checkpoints.js';
 import type { KinesisContext } from './context.js';
-import { createDualProtocolServer } from './dual-protocol.js';
-import { handleKinesisRequest } from './http-handler.js';
-import { eventStreamDbPath } from './paths.js';
-import type { ShardReader } from './shard-reader.js';
-import { shardReaderOf } from './shard-reader.js';
+import { createDualProtocolServer } from './dualProtocol.js';
+import { handleKinesisRequest } from './httpHandler.js';
+import type { ShardReader } from './shardReader.js';
+import { shardReaderOf } from './shardReader.js';
 import { StreamStore } from './store.js';
 import type { ShardWriteLimits } from './throughput.js';
 import { AWS_SHARD_WRITE_LIMITS, ShardThrottle } from './throughput.js';
 
-export type { Checkpoints } from './checkpoints.js';
-export { openCheckpoints } from './checkpoints.js';
-export type { KinesisRecord, ReadShardOptions, ShardBatch, ShardReader } from './shard-reader.js';
+export type { KinesisRecord, ReadShardOptions, ShardBatch, ShardReader } from './shardReader.js';
 export type { ShardWriteLimits } from './throughput.js';
 export { AWS_SHARD_WRITE_LIMITS } from './throughput.js';
 
@@ -43,8 +39,6 @@ export interface EventStreamOptions {
 export interface EventStreamServer extends ShardReader {
   url: string;
   port: number;
-  /** Durable consumer checkpoints in the same database (see `Checkpoints`). */
-  checkpoints: Checkpoints;
   /** Deletes records older than their stream's retention now (it also runs on a timer). */
   trim(): number;
   close(): Promise<void>;
@@ -52,7 +46,7 @@ export interface EventStreamServer extends ShardReader {
 
 /** Starts one region's Kinesis-compatible event stream on HTTP, with its state in SQLite. */
 export async function startEventStream(opts: EventStreamOptions): Promise<EventStreamServer> {
-  const db = openSqlite(eventStreamDbPath(opts.dataDir));
+  const db = openSqlite(join(opts.dataDir, 'event-stream.sqlite'));
   const ctx: KinesisContext = {
     store: new StreamStore(db, opts.onAppend),
     region: opts.region,
@@ -60,7 +54,6 @@ export async function startEventStream(opts: EventStreamOptions): Promise<EventS
     throttle: new ShardThrottle(opts.shardWriteLimits ?? AWS_SHARD_WRITE_LIMITS),
     now: opts.now ?? Date.now,
   };
-  const checkpoints = checkpointsIn(db);
   const trim = (): number => ctx.store.trim(ctx.now());
   trim();
   const trimTimer = setInterval(trim, opts.trimIntervalMs ?? 60_000);
@@ -80,7 +73,6 @@ export async function startEventStream(opts: EventStreamOptions): Promise<EventS
   return {
     url: `http://${host}:${port}`,
     port,
-    checkpoints,
     trim,
     ...shardReaderOf(ctx),
     close: () =>

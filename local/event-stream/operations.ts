@@ -1,7 +1,7 @@
 import type { KinesisContext } from './context.js';
 import type { Input } from './input.js';
-import * as streams from './stream-operations.js';
-import * as records from './record-operations.js';
+import * as streams from './streamOperations.js';
+import * as records from './recordOperations.js';
 
 export type Operation = (ctx: KinesisContext, input: Input) => Record<string, unknown>;
 

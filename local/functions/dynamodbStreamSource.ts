@@ -8,9 +8,10 @@ import {
   type AttributeValue,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
+import { formatArn, parseArn } from '../../regions/arn.js';
 import type { SourceRecord } from './batchProcessor.js';
 import type { PollerClientConfig } from './clientConfig.js';
-import type { ShardPosition, StreamDescription, StreamSource } from './streamSource.js';
+import type { ShardPosition, StreamSource } from './streamSource.js';
 
 export interface DynamodbStreamSourceOptions {
   client: PollerClientConfig;
@@ -83,12 +84,9 @@ function iteratorType(position: ShardPosition) {
 }
 
 /** DynamoDB Local's stream ARNs name region `ddblocal` and account 000000000000: handlers see the real ones. */
-export function inRegion(arn: string, region: string, accountId: string): string {
-  const parts = arn.split(':');
-  if (parts.length < 6) return arn;
-  parts[3] = region;
-  parts[4] = accountId;
-  return parts.join(':');
+function inRegion(arn: string, region: string, accountId: string): string {
+  const parsed = parseArn(arn);
+  return parsed ? formatArn({ ...parsed, region, accountId }) : arn;
 }
 
 /** One stream record exactly as Lambda delivers it: JSON-ready, epoch seconds, binary in base64. */

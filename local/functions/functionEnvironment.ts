@@ -28,7 +28,3 @@ export function functionEnvironment(fn: FunctionDefinition, options: FunctionRun
     AWS_LAMBDA_LOG_STREAM_NAME: 'local',
   };
 }
-
-export function functionArn(options: FunctionRuntimeOptions, name: string): string {
-  return `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`;
-}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { functionArn } from '../../regions/arn.js';
 import { openSqlite, type Sqlite } from '../storage/sqlite.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { pollerClientConfig } from './clientConfig.js';
@@ -6,10 +7,10 @@ import { DeployedFunction } from './deployedFunction.js';
 import { dynamodbStreamSource } from './dynamodbStreamSource.js';
 import { EventSourcePoller } from './eventSourcePoller.js';
 import { FunctionNotFoundError, RuntimeClosedError } from './functionError.js';
-import { DEFAULT_MEMORY_MB, functionArn, functionEnvironment } from './functionEnvironment.js';
+import { DEFAULT_MEMORY_MB, functionEnvironment } from './functionEnvironment.js';
 import { FaultStore } from './faults.js';
 import { kinesisSource } from './kinesisSource.js';
-import { retryPolicy } from './retryPolicy.js';
+import { mappingRetryPolicy } from './retryPolicy.js';
 import type { StreamSource } from './streamSource.js';
 import type { EventSourceMapping, Fault, FunctionDefinition, FunctionRuntime, FunctionRuntimeOptions } from './types.js';
 import type { WorkerData } from './workerProtocol.js';
@@ -106,7 +107,7 @@ class LocalFunctionRuntime implements FunctionRuntime {
       {
         source,
         checkpoints: this.checkpoints,
-        policy: retryPolicy(mapping.maximumRetryAttempts),
+        policy: mappingRetryPolicy(mapping.maximumRetryAttempts),
         isDeployed: () => this.functions.has(mapping.functionName),
         invoke: (event) => this.invokeNow(mapping.functionName, event),
         onFault: (fault) =>

@@ -1,4 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, type _Record as KinesisRecord, type Shard } from '@aws-sdk/client-kinesis';
+import { formatArn } from '../../regions/arn.js';
 import type { SourceRecord } from './batchProcessor.js';
 import type { PollerClientConfig } from './clientConfig.js';
 import type { ShardPosition, StreamSource } from './streamSource.js';
@@ -14,9 +15,9 @@ export interface KinesisSourceOptions {
 /** A Kinesis stream read through the real SDK, against whatever Kinesis-compatible endpoint the region runs. */
 export function kinesisSource(options: KinesisSourceOptions): StreamSource {
   const kinesis = new KinesisClient(options.client);
-  const eventSourceArn = `arn:aws:kinesis:${options.region}:${options.accountId}:stream/${options.streamName}`;
+  const eventSourceArn = formatArn({ service: 'kinesis', region: options.region, accountId: options.accountId, resource: `stream/${options.streamName}` });
   // On AWS this is the function's execution role; locally there is none, so name one after the function.
-  const invokeIdentityArn = `arn:aws:iam::${options.accountId}:role/${options.functionName}`;
+  const invokeIdentityArn = formatArn({ service: 'iam', region: '', accountId: options.accountId, resource: `role/${options.functionName}` });
 
   return {
     async describe(signal) {

@@ -62,7 +62,7 @@ interface EventSourceMappingBase {
   /** Default 100, as on AWS. */
   batchSize?: number;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
-  /** Retries of a single failing record before it becomes a fault; default 3. */
+  /** Retries of a single failing record before it becomes a fault (Lambda's MaximumRetryAttempts); default 3. */
   maximumRetryAttempts?: number;
 }
 

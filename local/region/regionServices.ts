@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { functionNameFromArn } from '../../regions/arn.js';
 import type { MeridianConfig, RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { LocalDeployer, recordsDirFor } from '../deploy/localDeployer.js';
@@ -42,14 +43,8 @@ const noReplicator: GlobalTableHooks = {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-/** 0.5, 1, 2, 4, then every 5 s: 725 attempts last about an hour. */
-const TOPIC_RETRY = { maxAttempts: 725, baseDelayMs: 500, maxDelayMs: 5_000 };
-
-/** `arn:aws:lambda:<region>:<account>:function:<name>` → name (topics deliver to functions by ARN). */
-export function functionNameFromArn(arn: string): string {
-  const m = /^arn:aws:lambda:[^:]+:\d+:function:([^:]+)/.exec(arn);
-  return m ? m[1]! : arn;
-}
+/** 0.5, 1, 2, 4, then every 5 s: 724 retries (725 attempts) last about an hour. */
+const TOPIC_RETRY = { maximumRetryAttempts: 724, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 /** The MERIDIAN_* variables every function of the region sees, over whatever serverless.yml set for them. */
 export function meridianEnvironment(config: MeridianConfig, rc: RegionConfig): Record<string, string> {
@@ -111,8 +106,9 @@ export async function startRegionServices(
       accountId: rc.accountId,
       port: ports.topics,
       dataDir: join(dir, 'topics'),
+      // Topics deliver to functions by ARN (subscribe accepts only function ARNs); the runtime invokes by name.
       deliver: async (functionArn, event) => {
-        await functions.invoke(functionNameFromArn(functionArn), event);
+        await functions.invoke(functionNameFromArn(functionArn) ?? functionArn, event);
       },
       // A handler that cannot reach another region (an outage) gets the message again when it is back:
       // back-off capped at 5 s, for about an hour, durably; only then is it a fault.

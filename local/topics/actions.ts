@@ -1,6 +1,6 @@
 import { SnsError, invalidParameter } from './errors.js';
 import type { QueryParams } from './form.js';
-import type { TopicService } from './topic-service.js';
+import type { TopicService } from './topicService.js';
 import type { Subscription } from './types.js';
 import { el, entries, members } from './xml.js';
 

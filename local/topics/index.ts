@@ -3,17 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
 import { openSqlite } from '../storage/sqlite.js';
-import { DeliveryWorker } from './delivery-worker.js';
-import { handleSnsRequest } from './http-handler.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import { DeliveryWorker } from './deliveryWorker.js';
+import { handleSnsRequest } from './httpHandler.js';
+import { ASYNC_INVOCATION_RETRY_POLICY, type RetryPolicy } from '../functions/retryPolicy.js';
 import { TopicStore } from './store.js';
-import { TopicService } from './topic-service.js';
+import { TopicService } from './topicService.js';
 import type { DeliveryFault, MessageAttributes, Subscription, SubscriberEndpoint, TopicsDeliveryTarget } from './types.js';
 
 export type { DeliveryFault, MessageAttributes, SnsEvent, SnsEventRecord, Subscription, SubscriberEndpoint, TopicsDeliveryTarget } from './types.js';
-export type { RetryPolicy } from './retry-policy.js';
-export { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+export type { RetryPolicy } from '../functions/retryPolicy.js';
 
 export interface TopicsOptions {
   region: string;
@@ -25,7 +23,7 @@ export interface TopicsOptions {
   dataDir: string;
   /** Hands an SNS Lambda event to the function runtime; a rejection counts as a failed attempt. */
   deliver: TopicsDeliveryTarget['deliver'];
-  /** Default: 3 attempts, 1 s then 2 s apart. */
+  /** Default: Lambda's for asynchronous invocation, 2 retries, 1 s then 2 s after the failure. */
   retry?: Partial<RetryPolicy>;
   /** How long close() waits for deliveries in flight (they stay pending if unfinished); default 5 s. */
   closeGraceMs?: number;
@@ -56,7 +54,7 @@ export async function startTopics(opts: TopicsOptions): Promise<Topics> {
   const db = openSqlite(join(opts.dataDir, 'topics.sqlite'));
   const now = Date.now;
   const store = new TopicStore(db);
-  const worker = new DeliveryWorker(store, opts.deliver, { ...DEFAULT_RETRY_POLICY, ...opts.retry }, now);
+  const worker = new DeliveryWorker(store, opts.deliver, { ...ASYNC_INVOCATION_RETRY_POLICY, ...opts.retry }, now);
   const host = opts.host ?? '127.0.0.1';
   let url = '';
   const service = new TopicService(store, worker, opts.region, opts.accountId, () => url, now);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { processBatch, type SourceRecord } from '../batchProcessor.js';
 import { firstFailedIndex } from '../partialBatchResponse.js';
-import { retryPolicy } from '../retryPolicy.js';
+import { mappingRetryPolicy } from '../retryPolicy.js';
 
 const records = (n: number): SourceRecord[] => Array.from({ length: n }, (_, i) => ({ sequenceNumber: String(i + 1), record: { id: i + 1 } }));
-const fast = { ...retryPolicy(2), baseDelayMs: 1 };
+const fast = { ...mappingRetryPolicy(2), baseDelayMs: 1 };
 
 function run(n: number, handler: (ids: string[]) => unknown, policy = fast) {
   const calls: string[][] = [];

@@ -6,7 +6,7 @@ import { openSqlite, type Sqlite } from '../../storage/sqlite.js';
 import type { SourceRecord } from '../batchProcessor.js';
 import { CheckpointStore } from '../checkpointStore.js';
 import { EventSourcePoller } from '../eventSourcePoller.js';
-import { retryPolicy } from '../retryPolicy.js';
+import { mappingRetryPolicy } from '../retryPolicy.js';
 import type { StreamDescription, StreamSource } from '../streamSource.js';
 import { eventually } from './recordFile.js';
 
@@ -81,7 +81,7 @@ function startPoller(source: ScriptedShard, maxIdlePollMs: number, delivered: st
     {
       source,
       checkpoints: new CheckpointStore(db),
-      policy: retryPolicy(0),
+      policy: mappingRetryPolicy(0),
       isDeployed: () => true,
       invoke: async (event) => void delivered.push(...event.Records.map((r) => (r as { id: string }).id)),
       onFault: () => {},

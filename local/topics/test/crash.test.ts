@@ -8,7 +8,7 @@ import { REGION, recordingTarget, start, tempDir } from './helpers.js';
 
 it('delivers every acknowledged Publish after the process is killed with SIGKILL', async () => {
   const tmp = tempDir();
-  const fixture = fileURLToPath(new URL('./fixtures/serve-topics.ts', import.meta.url));
+  const fixture = fileURLToPath(new URL('./fixtures/serveTopics.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, tmp.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];

@@ -12,7 +12,6 @@ import {
   UnsubscribeCommand,
   InvalidParameterException,
 } from '@aws-sdk/client-sns';
-import type { Topics } from '../index.js';
 import { ACCOUNT, FUNCTION_ARN, REGION, clientFor, recordingTarget, start, tempDir } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -74,6 +73,21 @@ describe('topics over the SNS Query protocol', () => {
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: inProcess }));
     expect(topics.subscriptions(topicArn).map((s) => s.endpoint)).toEqual([other]);
     await expect(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:x' }))).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('subscribes a function by its ARN, qualified or not, and refuses an endpoint that is no function ARN', async () => {
+    const { topics, sns } = await setup();
+    const topicArn = topics.createTopic('t');
+    const alias = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:indexer:live`;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: alias }));
+    expect(topics.subscriptions(topicArn).map((s) => s.endpoint)).toEqual([alias]);
+    for (const endpoint of ['indexer', `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:indexer:3`, `arn:aws:sns:${REGION}:${ACCOUNT}:function:indexer`]) {
+      await expect(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: endpoint }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: Lambda endpoint ARN',
+      });
+    }
+    expect(topics.subscriptions(topicArn)).toHaveLength(1);
   });
 
   it('throws errors by name: NotFound for a missing topic, in SNS’s XML shape', async () => {
@@ -186,7 +200,7 @@ describe('fan-out to lambda subscribers', () => {
         times.push(Date.now());
         throw new Error('down');
       },
-      { retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1000 } },
+      { retry: { maximumRetryAttempts: 2, baseDelayMs: 50, maxDelayMs: 1000 } },
     );
     cleanups.push(tmp.remove, () => topics.close());
     const topicArn = topics.createTopic('t');

@@ -88,7 +88,7 @@ export async function startRing(names: string[], opts: RingOptions = {}): Promis
       accountId: ACCOUNT,
       port: 0,
       dataDir,
-      retry: { maxAttempts: 200, baseDelayMs: opts.retryDelayMs ?? 50, maxDelayMs: opts.retryDelayMs ?? 200 },
+      retry: { maximumRetryAttempts: 199, baseDelayMs: opts.retryDelayMs ?? 50, maxDelayMs: opts.retryDelayMs ?? 200 },
       deliver: async (arn: string, event: SnsEvent) => {
         const other = functions.find(([fn]) => arn === functionArn(name, fn));
         try {

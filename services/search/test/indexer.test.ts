@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startObjectStore, type ObjectStore, type S3EventMessage } from '../../../local/object-store/index.js';
 import { startSearchEngine, type SearchEngine } from '../../../local/search-engine/index.js';
-import { snsLambdaEvent } from '../../../local/topics/lambda-event.js';
+import { snsLambdaEvent } from '../../../local/topics/lambdaEvent.js';
 import type { SearchView } from '../src/adapters/searchView.js';
 import { searchViewFromEnv } from '../src/adapters/searchViewFromEnv.js';
 import { viewBucket, type ViewBucket } from '../src/adapters/viewBucket.js';

@@ -4,9 +4,9 @@ import type { Input } from './input.js';
 import { optionalInt, optionalObject, optionalString, requiredString } from './input.js';
 import { KinesisError, invalidArgument } from './errors.js';
 import type { StreamRow } from './store.js';
-import { evenHashKeyRanges } from './hash-key.js';
-import { shardIdOf, shardIndexOf } from './shard-id.js';
-import { formatSequenceNumber } from './sequence-number.js';
+import { evenHashKeyRanges } from './hashKey.js';
+import { shardIdOf, shardIndexOf } from './shardId.js';
+import { formatSequenceNumber } from './sequenceNumber.js';
 
 const DEFAULT_RETENTION_HOURS = 24;
 const MAX_RETENTION_HOURS = 8760;

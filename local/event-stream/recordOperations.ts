@@ -4,10 +4,10 @@ import type { Input } from './input.js';
 import { optionalInt, optionalNumber, optionalString, requiredArray, requiredBlob, requiredString } from './input.js';
 import { KinesisError, invalidArgument, notFound } from './errors.js';
 import type { StreamRow } from './store.js';
-import { evenHashKeyRanges, hashKeyOf, parseExplicitHashKey, shardIndexFor } from './hash-key.js';
-import { requireShardIndex, shardIdOf } from './shard-id.js';
-import { formatSequenceNumber, parseSequenceNumber } from './sequence-number.js';
-import { decodeIterator, encodeIterator } from './shard-iterator.js';
+import { evenHashKeyRanges, hashKeyOf, parseExplicitHashKey, shardIndexFor } from './hashKey.js';
+import { requireShardIndex, shardIdOf } from './shardId.js';
+import { formatSequenceNumber, parseSequenceNumber } from './sequenceNumber.js';
+import { decodeIterator, encodeIterator } from './shardIterator.js';
 import { throughputExceeded } from './throughput.js';
 
 /** A record may carry at most 1 MiB of data and partition key together. */

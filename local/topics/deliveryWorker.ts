@@ -1,14 +1,13 @@
 import type { TopicStore, PendingDelivery } from './store.js';
 import type { TopicsDeliveryTarget } from './types.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { backoffMs } from './retry-policy.js';
+import { backoffMs, type RetryPolicy } from '../functions/retryPolicy.js';
 
 /** Deliveries run concurrently (Lambda's async invocations do), up to this many at once. */
 const MAX_IN_FLIGHT = 32;
 
 /**
  * Delivers pending rows from the store: each success deletes its row, each failure reschedules it
- * with backoff until the policy's attempts are used up, then the row becomes a fault. Rows are only
+ * with backoff until the policy's retries are used up, then the row becomes a fault. Rows are only
  * ever removed after the target answered, so a crash means redelivery, never loss.
  */
 export class DeliveryWorker {
@@ -87,7 +86,7 @@ export class DeliveryWorker {
     if (this.stopped) return;
     if (error === undefined) return this.store.delivered(d.id);
     const attempts = d.attempts + 1;
-    if (attempts >= this.policy.maxAttempts) this.store.fault(d, attempts, error, this.now());
+    if (attempts > this.policy.maximumRetryAttempts) this.store.fault(d, attempts, error, this.now());
     else this.store.retryLater(d.id, attempts, error, this.now() + backoffMs(this.policy, attempts));
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { formatArn, parseFunctionArn } from '../../regions/arn.js';
 import { SnsError, invalidParameter, topicNotFound } from './errors.js';
-import type { DeliveryWorker } from './delivery-worker.js';
-import { snsLambdaEvent } from './lambda-event.js';
+import type { DeliveryWorker } from './deliveryWorker.js';
+import { snsLambdaEvent } from './lambdaEvent.js';
 import type { TopicRow, TopicStore } from './store.js';
 import type { MessageAttributes, Subscription, SubscriberEndpoint } from './types.js';
 
@@ -29,7 +30,7 @@ export class TopicService {
   ) {}
 
   topicArn(name: string): string {
-    return `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+    return formatArn({ service: 'sns', region: this.region, accountId: this.accountId, resource: name });
   }
 
   /** Idempotent, as in SNS: creating an existing topic returns its ARN. */
@@ -86,7 +87,7 @@ export class TopicService {
   subscribe(topicArn: string, endpoint: SubscriberEndpoint): string {
     this.requireTopic(topicArn);
     if (endpoint.protocol !== 'lambda') throw invalidParameter(`Protocol ${String(endpoint.protocol)}: the local cloud delivers to lambda only`);
-    if (!/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.test(endpoint.functionArn)) {
+    if (parseFunctionArn(endpoint.functionArn) === undefined) {
       throw invalidParameter('Lambda endpoint ARN');
     }
     const existing = this.store.findSubscriptionTo(topicArn, 'lambda', endpoint.functionArn);

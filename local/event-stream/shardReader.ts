@@ -1,10 +1,9 @@
 import type { KinesisContext } from './context.js';
-import { streamArn } from './context.js';
 import { invalidArgument } from './errors.js';
-import { readBatch } from './record-operations.js';
-import type { ReadBatch } from './record-operations.js';
-import { formatSequenceNumber, parseSequenceNumber } from './sequence-number.js';
-import { requireShardIndex, shardIdOf } from './shard-id.js';
+import { readBatch } from './recordOperations.js';
+import type { ReadBatch } from './recordOperations.js';
+import { formatSequenceNumber, parseSequenceNumber } from './sequenceNumber.js';
+import { requireShardIndex, shardIdOf } from './shardId.js';
 
 export type KinesisRecord = ReadBatch['records'][number];
 
@@ -26,18 +25,16 @@ export interface ShardBatch {
 }
 
 /**
- * In-process reading for the function runtime: the same records GetRecords returns, without HTTP or
- * iterators (nothing to expire between polls). Pair with `Checkpoints` for at-least-once consumers.
+ * In-process reading: the same records GetRecords returns, without HTTP or iterators (nothing to expire
+ * between reads). Tests use it to see what a stream holds; consumers read through the SDK.
  */
 export interface ShardReader {
-  streamArn(streamName: string): string;
   shardIds(streamName: string): string[];
   readShard(streamName: string, shardId: string, opts?: ReadShardOptions): ShardBatch;
 }
 
 export function shardReaderOf(ctx: KinesisContext): ShardReader {
   return {
-    streamArn: (name) => streamArn(ctx, name),
     shardIds: (name) => {
       const stream = ctx.store.require(name, ctx.accountId);
       return Array.from({ length: stream.shardCount }, (_, i) => shardIdOf(i));

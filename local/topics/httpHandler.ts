@@ -4,7 +4,7 @@ import { BodyTooLargeError, readBody } from '../http/server.js';
 import { ACTIONS } from './actions.js';
 import { SnsError } from './errors.js';
 import { QueryParams } from './form.js';
-import type { TopicService } from './topic-service.js';
+import type { TopicService } from './topicService.js';
 import { actionResponse, errorResponse } from './xml.js';
 
 /** Publish allows 256 KiB of message plus attributes; form encoding can triple that. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BodyTooLargeError } from '../http/server.js';
 import { readLimited } from './body.js';
-import type { PlainRequest, PlainResponse } from './dual-protocol.js';
+import type { PlainRequest, PlainResponse } from './dualProtocol.js';
 import type { KinesisContext } from './context.js';
 import { KinesisError } from './errors.js';
 import type { Input } from './input.js';
