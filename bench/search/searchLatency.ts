@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { close, listen } from '../../local/http/server.js';
 import { searchViewFromEnv } from '../../services/search/src/adapters/searchViewFromEnv.js';
-import { memoryLog } from '../../services/search/src/app/log.js';
+import { capturingLogger } from '../../services/toolkit/test/support/capturingLogger.js';
+import { apiGatewayEvent } from '../../services/toolkit/test/support/lambdaEvents.js';
 import { searchEndpoint } from '../../services/search/src/app/searchEndpoint.js';
 import { corpus, queryMix, type QueryKind } from './corpus.js';
 import { sleep, stats, type Stats } from './stats.js';
@@ -72,15 +73,15 @@ export async function benchSearchLatency(opts: SearchLatencyOptions = {}): Promi
     log(`indexed ${docs} destinations in ${indexSeconds} s`);
 
     // The handler behind HTTP, as the regional API invokes it.
-    const deps = { search, frontDoorUrl: 'http://127.0.0.1:4000', region: 'us-east-1', log: memoryLog() };
+    const deps = { search, frontDoorUrl: 'http://127.0.0.1:4000', region: 'us-east-1', log: capturingLogger() };
     api = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      void searchEndpoint(deps, {
+      void searchEndpoint(deps, apiGatewayEvent({
         httpMethod: req.method ?? 'GET',
         path: url.pathname,
         headers: { host: req.headers.host },
         queryStringParameters: Object.fromEntries(url.searchParams),
-      }).then((r) => {
+      })).then((r) => {
         res.writeHead(r.statusCode, r.headers);
         res.end(r.body);
       }, (err: unknown) => {

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue as StreamAttributeValue } from 'aws-lambda';
 
 /** An item as DynamoDB's wire format describes it: attribute name → typed value. */
 export type Item = Record<string, AttributeValue>;
+
+/** The same item as a stream record Lambda delivers carries it (binary as base64 text). */
+export type StreamItem = Record<string, StreamAttributeValue>;
 
 /**
  * A JSON form of an item that round-trips exactly (binary as base64, sets sorted), so images can
@@ -10,7 +14,7 @@ export type Item = Record<string, AttributeValue>;
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
-export function itemToJson(item: Item): { [k: string]: JsonValue } {
+export function itemToJson(item: Item | StreamItem): { [k: string]: JsonValue } {
   const out: { [k: string]: JsonValue } = {};
   for (const name of Object.keys(item).sort()) out[name] = valueToJson(item[name]!);
   return out;
@@ -22,7 +26,7 @@ export function itemFromJson(json: { [k: string]: JsonValue }): Item {
   return out;
 }
 
-function valueToJson(v: AttributeValue): JsonValue {
+function valueToJson(v: AttributeValue | StreamAttributeValue): JsonValue {
   if (v.S !== undefined) return { S: v.S };
   if (v.N !== undefined) return { N: normalizeNumber(v.N) };
   if (v.BOOL !== undefined) return { BOOL: v.BOOL };
@@ -65,7 +69,7 @@ function valueFromJson(v: JsonValue): AttributeValue {
 }
 
 /** Stable text of an item (attribute order and set order do not matter). */
-export function canonicalItem(item: Item): string {
+export function canonicalItem(item: Item | StreamItem): string {
   return JSON.stringify(itemToJson(item));
 }
 

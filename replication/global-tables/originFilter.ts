@@ -1,5 +1,5 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { canonicalItem } from './attributeValues.js';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { canonicalItem, type StreamItem } from './attributeValues.js';
 import { LEGACY_ATTRIBUTES } from './legacyAttributes.js';
 
 /**
@@ -13,13 +13,10 @@ import { LEGACY_ATTRIBUTES } from './legacyAttributes.js';
 export const ORIGIN_ATTRIBUTE = 'meridian:origin';
 export const LEGACY_ORIGIN_ATTRIBUTE = 'aws:rep:updateregion';
 
-type Image = Record<string, AttributeValue>;
+type Image = StreamItem;
 
-/** The fields of a DynamoDB stream record the filter reads (the Lambda event shape and the SDK's both fit). */
-export interface OriginRecord {
-  eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
-  dynamodb?: { NewImage?: Image; OldImage?: Image };
-}
+/** The fields of a DynamoDB stream record (as Lambda delivers it) the filter reads. */
+export type OriginRecord = Pick<DynamoDBRecord, 'eventName' | 'dynamodb'>;
 
 /** The region an item image says it was written in, or undefined when it carries neither attribute. */
 export function originOf(image: Image | undefined): string | undefined {

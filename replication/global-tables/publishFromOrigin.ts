@@ -1,4 +1,5 @@
-import { isFromRegion, type OriginRecord } from './originFilter.js';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { isFromRegion } from './originFilter.js';
 
 /**
  * The stream trigger of a global table, for any service: each record written in this region is
@@ -20,12 +21,6 @@ import { isFromRegion, type OriginRecord } from './originFilter.js';
  * (`wasPublished`, one scan for the whole batch) before it is published again. Without
  * `wasPublished` such a message is published again: at least once.
  */
-
-/** A DynamoDB stream record as Lambda delivers it: the fields this module reads. */
-export interface TableStreamRecord extends OriginRecord {
-  eventID?: string;
-  dynamodb?: OriginRecord['dynamodb'] & { SequenceNumber?: string };
-}
 
 /** What goes onto the event stream for one write. */
 export interface OriginMessage {
@@ -49,7 +44,7 @@ export interface PublishedLedger {
   confirm(ids: string[]): Promise<void>;
 }
 
-export interface PublishFromOriginOptions<R extends TableStreamRecord> {
+export interface PublishFromOriginOptions<R extends DynamoDBRecord> {
   /** The region this trigger runs in (AWS_REGION). */
   region: string;
   /**
@@ -67,12 +62,8 @@ export interface PublishFromOriginOptions<R extends TableStreamRecord> {
   wasPublished?(messages: OriginMessage[], sinceMs: number): Promise<Set<string>>;
 }
 
-/** Lambda's partial batch response for stream sources. */
-export interface BatchItemFailures {
-  batchItemFailures: { itemIdentifier: string }[];
-}
-
-export interface PublishOutcome extends BatchItemFailures {
+/** Lambda's partial batch answer (the first failed record, when one did) and counts for the caller's log. */
+export interface PublishOutcome extends DynamoDBBatchResponse {
   /** Records published by this call (for logs and tests). */
   published: number;
   /** Records skipped because another region took the write, or toMessage declined them. */
@@ -88,7 +79,7 @@ interface Candidate<R> {
   message: OriginMessage;
 }
 
-export async function publishFromOrigin<R extends TableStreamRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
+export async function publishFromOrigin<R extends DynamoDBRecord>(records: readonly R[], opts: PublishFromOriginOptions<R>): Promise<PublishOutcome> {
   const outcome: PublishOutcome = { batchItemFailures: [], published: 0, skipped: 0, republishAvoided: 0 };
   // The records to publish, up to the first one toMessage cannot read (reported after the ones before it are out).
   const candidates: Candidate<R>[] = [];
@@ -153,7 +144,7 @@ export async function publishFromOrigin<R extends TableStreamRecord>(records: re
  * With a ledger: claims every candidate not known yet, before anything is published, and answers
  * which candidates are on the stream already (confirmed earlier, or claimed earlier and found there).
  */
-async function settleEarlierAttempts<R extends TableStreamRecord>(candidates: Candidate<R>[], opts: PublishFromOriginOptions<R>): Promise<Set<string>> {
+async function settleEarlierAttempts<R extends DynamoDBRecord>(candidates: Candidate<R>[], opts: PublishFromOriginOptions<R>): Promise<Set<string>> {
   const { ledger } = opts;
   const ids = candidates.flatMap((c) => (c.message.id === undefined ? [] : [c.message.id]));
   if (!ledger || ids.length === 0) return new Set();
@@ -196,7 +187,7 @@ async function confirmBestEffort(ledger: PublishedLedger | undefined, ids: strin
 }
 
 /** Reports `record` as the first failure: Lambda redelivers from it on. */
-function failAt<R extends TableStreamRecord>(outcome: PublishOutcome, record: R, error: unknown): PublishOutcome {
+function failAt<R extends DynamoDBRecord>(outcome: PublishOutcome, record: R, error: unknown): PublishOutcome {
   const itemIdentifier = record.dynamodb?.SequenceNumber;
   // Without a sequence number Lambda cannot resume mid-batch: fail the whole batch instead.
   if (!itemIdentifier) throw error;

@@ -1,4 +1,4 @@
-import { objectRefs, type SnsLambdaEvent } from './s3Notifications.js';
+import { objectRefs, type SnsMessages } from './s3Notifications.js';
 import { replicateObject, type Outcome, type RingHop } from './roundRobinReplicator.js';
 import type { Env } from './regionS3.js';
 
@@ -27,7 +27,7 @@ export function replicatorSettings(env: Env): ReplicatorSettings {
  * (the next region unreachable, a race to retry), this throws afterwards so the topic redelivers the
  * message, and the ones that succeeded are no-ops the second time.
  */
-export async function replicateNotifications(hop: RingHop, event: SnsLambdaEvent): Promise<Array<{ key: string; outcome: Outcome }>> {
+export async function replicateNotifications(hop: RingHop, event: SnsMessages): Promise<Array<{ key: string; outcome: Outcome }>> {
   const done: Array<{ key: string; outcome: Outcome }> = [];
   const failures: Array<{ key: string; error: unknown }> = [];
   for (const ref of objectRefs(event)) {

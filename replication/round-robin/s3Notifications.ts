@@ -1,15 +1,13 @@
+import type { S3EventRecord, SNSMessage } from 'aws-lambda';
+
 /**
  * S3 event notifications as they reach a function through SNS: each SNS record's Message is the
- * JSON S3 sent to the topic. Small interfaces of our own (no @types/aws-lambda): only the fields read.
+ * JSON S3 sent to the topic. What is read of the SNS event (any `SNSEvent` Lambda delivers fits):
  */
-export interface SnsLambdaEvent {
-  Records: Array<{ Sns: { Message: string; TopicArn?: string } }>;
-}
+export type SnsMessages = { Records: ReadonlyArray<{ Sns: Pick<SNSMessage, 'Message'> }> };
 
-interface S3EventRecord {
-  eventName?: string;
-  s3?: { bucket?: { name?: string }; object?: { key?: string } };
-}
+/** An S3 record parsed out of a message: checked field by field, since the JSON comes from outside. */
+type UncheckedS3Record = { eventName?: S3EventRecord['eventName']; s3?: { bucket?: { name?: unknown }; object?: { key?: unknown } } };
 
 /** One object an S3 notification was about. The event name is informative only: consumers read current state. */
 export interface ObjectRef {
@@ -22,7 +20,7 @@ export interface ObjectRef {
  * The objects named by every S3 record in the event. S3's one-off `s3:TestEvent` (sent when a
  * bucket's notification configuration is saved) carries no Records and yields nothing.
  */
-export function objectRefs(event: SnsLambdaEvent): ObjectRef[] {
+export function objectRefs(event: SnsMessages): ObjectRef[] {
   const refs: ObjectRef[] = [];
   for (const record of event.Records ?? []) {
     let message: unknown;
@@ -33,7 +31,7 @@ export function objectRefs(event: SnsLambdaEvent): ObjectRef[] {
     }
     const records = (message as { Records?: unknown }).Records;
     if (!Array.isArray(records)) continue;
-    for (const r of records as S3EventRecord[]) {
+    for (const r of records as UncheckedS3Record[]) {
       const bucket = r.s3?.bucket?.name;
       const key = r.s3?.object?.key;
       if (typeof bucket !== 'string' || typeof key !== 'string') {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isFromRegion, originOf, stampOrigin } from '../originFilter.js';
+import { isFromRegion, originOf, stampOrigin, type OriginRecord } from '../originFilter.js';
 
-const record = (eventName: string, newImage?: Record<string, { S: string }>, oldImage?: Record<string, { S: string }>) => ({
+const record = (eventName: OriginRecord['eventName'], newImage?: Record<string, { S: string }>, oldImage?: Record<string, { S: string }>) => ({
   eventName,
   dynamodb: { ...(newImage ? { NewImage: newImage } : {}), ...(oldImage ? { OldImage: oldImage } : {}) },
 });

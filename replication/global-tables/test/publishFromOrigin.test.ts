@@ -1,15 +1,16 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { publishFromOrigin, type LedgerEntry, type OriginMessage, type TableStreamRecord } from '../publishFromOrigin.js';
+import { publishFromOrigin, type LedgerEntry, type OriginMessage } from '../publishFromOrigin.js';
 
 type Stamp = Record<string, { S: string } | { N: string }>;
 let seq = 0;
-const record = (eventName: string, newImage: Stamp, oldImage?: Stamp): TableStreamRecord => ({
+const record = (eventName: DynamoDBRecord['eventName'], newImage: Stamp, oldImage?: Stamp): DynamoDBRecord => ({
   eventID: `ev-${++seq}`,
   eventName,
   dynamodb: { NewImage: newImage, ...(oldImage ? { OldImage: oldImage } : {}), SequenceNumber: String(seq) },
 });
 const item = (id: string, origin: string) => ({ id: { S: id }, 'meridian:origin': { S: origin } });
-const toMessage = (r: TableStreamRecord): OriginMessage | undefined => {
+const toMessage = (r: DynamoDBRecord): OriginMessage | undefined => {
   const id = r.dynamodb?.NewImage?.id?.S;
   return id === undefined ? undefined : { partitionKey: id, data: id };
 };
@@ -71,7 +72,7 @@ describe('publishFromOrigin', () => {
 
   it('publishes a batch in waves of distinct partition keys, keeping each key\'s order, and stops a key after its failure', async () => {
     const keyed = (id: string, key: string) => record('INSERT', { id: { S: id }, key: { S: key }, 'meridian:origin': { S: 'us-east-1' } });
-    const byKey = (r: TableStreamRecord) => ({ partitionKey: r.dynamodb!.NewImage!.key!.S!, data: r.dynamodb!.NewImage!.id!.S! });
+    const byKey = (r: DynamoDBRecord) => ({ partitionKey: r.dynamodb!.NewImage!.key!.S!, data: r.dynamodb!.NewImage!.id!.S! });
     const records = [keyed('a1', 'a'), keyed('b1', 'b'), keyed('a2', 'a'), keyed('c1', 'c'), keyed('a3', 'a')];
     const c = collector();
     await publishFromOrigin(records, { region: 'us-east-1', toMessage: byKey, publish: c.publish });
@@ -83,7 +84,7 @@ describe('publishFromOrigin', () => {
   });
 
   it('fails the whole batch when the failing record has no sequence number to resume from', async () => {
-    const bare: TableStreamRecord = { eventName: 'INSERT', dynamodb: { NewImage: item('a', 'us-east-1') } };
+    const bare: DynamoDBRecord = { eventName: 'INSERT', dynamodb: { NewImage: item('a', 'us-east-1') } };
     await expect(publishFromOrigin([bare], { region: 'us-east-1', toMessage, publish: collector('a').publish })).rejects.toThrow('stream refused a');
   });
 
@@ -111,7 +112,7 @@ describe('publishFromOrigin', () => {
       },
     };
   }
-  const withId = (r: TableStreamRecord) => {
+  const withId = (r: DynamoDBRecord) => {
     const m = toMessage(r);
     return m && { ...m, id: m.data };
   };
@@ -168,7 +169,7 @@ describe('publishFromOrigin', () => {
   it('a record toMessage cannot read is reported after the records before it are published', async () => {
     const records = ['a', 'bad', 'c'].map((id) => record('INSERT', item(id, 'us-east-1')));
     const c = collector();
-    const reading = (r: TableStreamRecord) => {
+    const reading = (r: DynamoDBRecord) => {
       if (r.dynamodb?.NewImage?.id?.S === 'bad') throw new Error('unreadable');
       return toMessage(r);
     };

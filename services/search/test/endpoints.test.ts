@@ -1,4 +1,5 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../local/http/freePort.js';
 import { startObjectStore, type ObjectStore } from '../../../local/object-store/index.js';
 import { startSearchEngine, type SearchEngine } from '../../../local/search-engine/index.js';
+import { capturingLogger } from '../../toolkit/test/support/capturingLogger.js';
+import { apiGatewayEvent } from '../../toolkit/test/support/lambdaEvents.js';
 import type { SearchView } from '../src/adapters/searchView.js';
 import { searchViewFromEnv } from '../src/adapters/searchViewFromEnv.js';
 import { viewBucket, type ViewBucket } from '../src/adapters/viewBucket.js';
-import { memoryLog } from '../src/app/log.js';
 import { searchEndpoint, type SearchResult } from '../src/app/searchEndpoint.js';
 import { viewEndpoint } from '../src/app/viewEndpoint.js';
-import type { ApiGatewayEvent } from '../src/http/lambdaEvents.js';
 import { HOSTILE_QUERIES, OVERSIZED_QUERIES } from './support/hostileQueries.js';
 import { s3For } from './support/searchRegions.js';
 
@@ -49,11 +50,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const get = (path: string, query: Record<string, string> | null, extra: Partial<ApiGatewayEvent> = {}): ApiGatewayEvent =>
-  ({ httpMethod: 'GET', path, headers: { Host: 'abc123.execute-api.us-west-2.amazonaws.com' }, queryStringParameters: query, requestContext: { stage: 'dev' }, ...extra });
+const get = (path: string, query: Record<string, string> | null, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent =>
+  apiGatewayEvent({ httpMethod: 'GET', path, headers: { Host: 'abc123.execute-api.us-west-2.amazonaws.com' }, queryStringParameters: query, requestContext: { stage: 'dev' }, ...extra });
 /** `frontDoorUrl` null: none configured. */
 const searchFor = (query: Record<string, string> | null, frontDoorUrl: string | null = FRONT_DOOR) =>
-  searchEndpoint({ search, frontDoorUrl: frontDoorUrl ?? undefined, region: REGION, log: memoryLog() }, get('/search', query));
+  searchEndpoint({ search, frontDoorUrl: frontDoorUrl ?? undefined, region: REGION, log: capturingLogger() }, get('/search', query));
 const results = (body: string) => JSON.parse(body) as SearchResult[];
 
 describe('GET /search', () => {
@@ -83,6 +84,7 @@ describe('GET /search', () => {
     for (const query of queries) {
       const r = await searchFor(query);
       expect(r.statusCode).toBe(400);
+      expect(r.headers['cache-control']).toBe('no-store');
       expect(JSON.parse(r.body).message).toMatch(/^q (is required|is longer than 256 characters)/);
     }
     expect((await searchFor({ q: 'é'.repeat(256) })).statusCode).toBe(200);
@@ -106,8 +108,9 @@ describe('GET /search', () => {
 
   it('answers 503 saying what happened when the engine does not answer', async () => {
     const down = searchViewFromEnv({ MERIDIAN_SEARCH_ENGINE: 'local', MERIDIAN_SEARCH_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
-    const r = await searchEndpoint({ search: down, frontDoorUrl: FRONT_DOOR, region: REGION, log: memoryLog() }, get('/search', { q: 'paris' }));
+    const r = await searchEndpoint({ search: down, frontDoorUrl: FRONT_DOOR, region: REGION, log: capturingLogger() }, get('/search', { q: 'paris' }));
     expect(r.statusCode).toBe(503);
+    expect(r.headers['cache-control']).toBe('no-store');
     expect(JSON.parse(r.body)).toEqual({ message: 'search is unavailable in us-west-2 right now; try again shortly' });
     await down.close();
   });
@@ -117,21 +120,24 @@ describe('GET /views/destinations/{id}', () => {
   const viewOf = (id: string, headers: Record<string, string> = {}) =>
     viewEndpoint({ views, region: REGION }, get(`/views/destinations/${id}`, null, { pathParameters: { id }, headers }));
 
-  it('serves the stored view with its content type, cache control and ETag; 304 when the ETag matches', async () => {
+  it('serves the stored view with its content type and ETag, cacheable five seconds as every found read; 304 when the ETag matches', async () => {
     const stored = { id: 'paris', name: 'Paris', description: 'City of light', status: 'locationValidated', updatedAt: '2026-03-01T10:00:00.000Z', updatedIn: 'us-east-1' };
     await views.put(stored);
     const r = await viewOf('paris');
     expect(r.statusCode).toBe(200);
     expect(JSON.parse(r.body)).toEqual(stored);
-    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=60' });
-    expect(r.headers!.etag).toMatch(/^"[0-9a-f]{32}"$/);
-    const again = await viewOf('paris', { 'If-None-Match': r.headers!.etag! });
+    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=5' });
+    expect(r.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const again = await viewOf('paris', { 'If-None-Match': r.headers.etag! });
     expect(again.statusCode).toBe(304);
+    expect(again.headers).toMatchObject({ etag: r.headers.etag, 'cache-control': 'public, max-age=5' });
     expect(again.body).toBe('');
   });
 
-  it('answers 404 for a destination with no view, and 400 for an id that could leave the views prefix', async () => {
-    expect((await viewOf('atlantis')).statusCode).toBe(404);
+  it('answers 404 for a destination with no view, never cached (its view may be on its way), and 400 for an id that could leave the views prefix', async () => {
+    const missing = await viewOf('atlantis');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['cache-control']).toBe('no-store');
     for (const id of ['../secrets', '..', 'a/b', '../../destinations/paris', '.hidden', 'x'.repeat(129), '', 'a%2Fb', 'paris\u0000']) {
       const r = await viewOf(id);
       expect(r.statusCode, id).toBe(400);

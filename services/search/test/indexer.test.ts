@@ -10,7 +10,7 @@ import type { SearchView } from '../src/adapters/searchView.js';
 import { searchViewFromEnv } from '../src/adapters/searchViewFromEnv.js';
 import { viewBucket, type ViewBucket } from '../src/adapters/viewBucket.js';
 import { indexNotifications } from '../src/app/indexer.js';
-import { memoryLog } from '../src/app/log.js';
+import { capturingLogger } from '../../toolkit/test/support/capturingLogger.js';
 import { s3For, until } from './support/searchRegions.js';
 
 /*
@@ -57,7 +57,7 @@ async function delivery(key: string, n = 0) {
   const message = await until(`notification ${n} for ${key}`, async () => notifications.filter((m) => m.Records[0]!.s3.object.key === key)[n]);
   return snsLambdaEvent({ messageId: 'm', topicArn: TOPIC, subject: 'Amazon S3 Notification', message: JSON.stringify(message), attributes: {}, publishedMs: Date.now() }, `${TOPIC}:sub`, { region: REGION, endpointUrl: 'http://127.0.0.1' });
 }
-const deps = () => ({ s3, search, log: memoryLog() });
+const deps = () => ({ s3, search, log: capturingLogger() });
 const found = async (text: string) => (await search.search(text, 10)).map((h) => h.id);
 
 describe('the indexer: this region’s bucket → this region’s search engine', () => {
@@ -94,10 +94,10 @@ describe('the indexer: this region’s bucket → this region’s search engine'
   it('skips objects that are not destination views, and bytes that are not a view, saying so', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'destinations/notes.txt', Body: 'hello' }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'destinations/broken.json', Body: '{not json' }));
-    const log = memoryLog();
+    const log = capturingLogger();
     expect(await indexNotifications({ s3, search, log }, await delivery('destinations/notes.txt'))).toEqual([{ key: 'destinations/notes.txt', outcome: 'skipped' }]);
     expect(await indexNotifications({ s3, search, log }, await delivery('destinations/broken.json'))).toEqual([{ key: 'destinations/broken.json', outcome: 'skipped' }]);
-    expect(log.lines.map((l) => l.level)).toEqual(['error', 'error']);
+    expect(log.lines.map((l) => l.level)).toEqual(['ERROR', 'ERROR']);
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'destinations/notes.txt' }));
   });
 

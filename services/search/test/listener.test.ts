@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { CreateBucketCommand, GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,9 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/dynamodb/
 import { freePort } from '../../../local/http/freePort.js';
 import { startObjectStore, type ObjectStore } from '../../../local/object-store/index.js';
 import { stampOrigin } from '../../../replication/global-tables/originFilter.js';
+import { capturingLogger } from '../../toolkit/test/support/capturingLogger.js';
 import { viewBucket, type ViewBucket } from '../src/adapters/viewBucket.js';
-import { memoryLog } from '../src/app/log.js';
 import { applyReadModelChanges } from '../src/app/viewListener.js';
-import type { DynamoDbStreamEvent } from '../src/http/lambdaEvents.js';
 import { s3For } from './support/searchRegions.js';
 
 /*
@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 /** Every record on the table's stream so far, in order, as Lambda would batch them. */
-async function streamEvent(): Promise<DynamoDbStreamEvent> {
+async function streamEvent(): Promise<DynamoDBStreamEvent> {
   const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription!.Shards!;
   const records: _Record[] = [];
   for (const shard of shards) {
@@ -76,7 +76,7 @@ async function streamEvent(): Promise<DynamoDbStreamEvent> {
       iterator = page.NextShardIterator;
     }
   }
-  return { Records: records as DynamoDbStreamEvent['Records'] };
+  return { Records: records as DynamoDBStreamEvent['Records'] };
 }
 
 const destination = (id: string, fields: Record<string, unknown> = {}) => ({
@@ -110,7 +110,7 @@ describe('the listener: read-model changes taken in this region become JSON view
     await write(destination('lisbon', { name: 'Lisboa', removed: true, updatedAt: '2026-03-01T12:00:00.000Z', eventCount: 4 }));
     await write(destination('lisbon', { name: 'Lisboa', removed: true, updatedAt: '2026-03-01T12:00:00.000Z', eventCount: 5 }));
 
-    const log = memoryLog();
+    const log = capturingLogger();
     const event = await streamEvent();
     expect(event.Records).toHaveLength(8);
     expect(await applyReadModelChanges({ views, region: REGION, log }, event)).toEqual({ batchItemFailures: [] });
@@ -126,22 +126,22 @@ describe('the listener: read-model changes taken in this region become JSON view
       updatedIn: REGION,
     });
     expect(porto.ContentType).toBe('application/json; charset=utf-8');
-    expect(porto.CacheControl).toBe('public, max-age=60');
+    expect(porto.CacheControl).toBe('public, max-age=5');
     expect(porto.Metadata).toEqual({ 'written-at': '2026-03-01T10:00:00.000Z' });
     expect(await versions('destinations/porto.json')).toEqual({ versions: 1, markers: 0 });
 
     expect(await versions('destinations/from-west.json')).toEqual({ versions: 0, markers: 0 });
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('cannot name a view') }));
+    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('cannot name a view') }));
     // Lisbon: written, renamed, removed (the second tombstone changes nothing).
     expect(await versions('destinations/lisbon.json')).toEqual({ versions: 2, markers: 1 });
   });
 
   it('when a view cannot be written, reports that record and every later one, and holds back that destination’s later changes', async () => {
-    const record = (id: string, name: string, seq: number) => ({
+    const record = (id: string, name: string, seq: number): DynamoDBRecord => ({
       eventName: 'MODIFY',
       dynamodb: { SequenceNumber: String(seq), NewImage: { id: { S: id }, name: { S: name }, status: { S: 'pending' }, updatedAt: { S: `2026-03-01T10:00:0${seq - 100}.000Z` }, removed: { BOOL: false }, 'meridian:origin': { S: REGION } } },
     });
-    const event: DynamoDbStreamEvent = { Records: [record('ok-1', 'A', 100), record('fails', 'B1', 101), record('ok-2', 'C', 102), record('fails', 'B2', 103)] };
+    const event: DynamoDBStreamEvent = { Records: [record('ok-1', 'A', 100), record('fails', 'B1', 101), record('ok-2', 'C', 102), record('fails', 'B2', 103)] };
     const attempted: string[] = [];
     const failing: ViewBucket = {
       put: async (view) => {
@@ -151,7 +151,7 @@ describe('the listener: read-model changes taken in this region become JSON view
       delete: async () => {},
       get: async () => undefined,
     };
-    expect(await applyReadModelChanges({ views: failing, region: REGION, log: memoryLog() }, event)).toEqual({
+    expect(await applyReadModelChanges({ views: failing, region: REGION, log: capturingLogger() }, event)).toEqual({
       batchItemFailures: [{ itemIdentifier: '101' }, { itemIdentifier: '102' }, { itemIdentifier: '103' }],
     });
     // Other destinations go on (their rewrite on retry changes nothing); the failing one's later change waits for the retry.

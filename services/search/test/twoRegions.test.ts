@@ -1,8 +1,8 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../src/app/log.js';
+import { capturingLogger } from '../../toolkit/test/support/capturingLogger.js';
 import { applyReadModelChanges } from '../src/app/viewListener.js';
-import type { DynamoDbStreamEvent } from '../src/http/lambdaEvents.js';
+import type { DynamoDBStreamEvent as DynamoDbStreamEvent } from 'aws-lambda';
 import { startSearchRegions, until, type SearchRegions } from './support/searchRegions.js';
 
 /*
@@ -43,7 +43,7 @@ function readModelWrite(origin: string, id: string, fields: { name: string; desc
 }
 
 const listen = async (region: string, event: DynamoDbStreamEvent) =>
-  expect(await applyReadModelChanges({ views: cloud.region(region).views, region, log: memoryLog() }, event)).toEqual({ batchItemFailures: [] });
+  expect(await applyReadModelChanges({ views: cloud.region(region).views, region, log: capturingLogger() }, event)).toEqual({ batchItemFailures: [] });
 const searchIn = async (region: string, text: string) => (await cloud.region(region).search.search(text, 10)).map((h) => h.id);
 const foundIn = (region: string, text: string, id: string) => until(`${id} found by "${text}" in ${region}`, async () => ((await searchIn(region, text)).includes(id) ? true : undefined));
 const goneFrom = (region: string, text: string, id: string) => until(`${id} gone from ${region}`, async () => ((await searchIn(region, text)).includes(id) ? undefined : true));

@@ -3,7 +3,7 @@ import { stampOrigin } from '../../../../replication/global-tables/originFilter.
 import type { DestinationEvent } from '../domain/events.js';
 import { parseEvent } from '../domain/eventShape.js';
 import type { EventStore, Lifecycle } from '../app/ports.js';
-import type { Logger } from '../logger.js';
+import type { Log } from '../../../toolkit/logger.js';
 import { isConditionFailed } from './documentClient.js';
 
 /**
@@ -24,7 +24,7 @@ export interface EventStoreItem {
   event: string;
 }
 
-export function dynamoEventStore(db: DynamoDBDocumentClient, tableName: string, region: string, log: Logger): EventStore {
+export function dynamoEventStore(db: DynamoDBDocumentClient, tableName: string, region: string, log: Log): EventStore {
   return {
     async append(event) {
       const item: EventStoreItem = { partitionKey: event.partitionKey, eventId: event.id, type: event.type, timestamp: event.timestamp, event: JSON.stringify(event) };

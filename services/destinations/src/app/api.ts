@@ -1,11 +1,11 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { accepted, found, problem, type ApiResult } from '../../../toolkit/http/responses.js';
+import type { Log } from '../../../toolkit/logger.js';
 import { checkProposal, checkUpdate } from '../domain/commandInput.js';
 import { isId } from '../domain/ids.js';
 import { toResource } from '../domain/readModel.js';
-import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../http/apiGateway.js';
 import { callerOf } from '../http/caller.js';
 import { readJsonBody } from '../http/requestBody.js';
-import { json, problem, SHORT_CACHE } from '../http/responses.js';
-import type { Logger } from '../logger.js';
 import type { CommandOutcome, Commands } from './commands.js';
 import type { ReadModelStore } from './ports.js';
 
@@ -21,13 +21,18 @@ export interface ApiDeps {
   commands: Commands;
   readModel: Pick<ReadModelStore, 'get'>;
   region: string;
-  log: Logger;
+  log: Log;
 }
 
-export type ApiHandler = (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>;
+/** What is read of the request (any API Gateway proxy event fits). */
+export type ApiRequest = Pick<APIGatewayProxyEvent, 'httpMethod' | 'path' | 'pathParameters' | 'headers' | 'body' | 'isBase64Encoded'> & {
+  requestContext: Pick<APIGatewayProxyEvent['requestContext'], 'requestId' | 'authorizer'>;
+};
+
+export type ApiHandler = (event: ApiRequest) => Promise<ApiResult>;
 
 export function createApi(deps: ApiDeps): ApiHandler {
-  const route = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> => {
+  const route = async (event: ApiRequest): Promise<ApiResult> => {
     const method = event.httpMethod.toUpperCase();
     const id = destinationIdOf(event);
     if (id === undefined) {
@@ -46,7 +51,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     }
   };
 
-  const propose = async (event: ApiGatewayProxyEvent) => {
+  const propose = async (event: ApiRequest) => {
     const body = readJsonBody(event);
     if (!body.ok) return problem(body.statusCode, body.message);
     const input = checkProposal(body.value);
@@ -54,7 +59,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     return answer(await deps.commands.propose(input.value, callerOf(event)));
   };
 
-  const update = async (event: ApiGatewayProxyEvent, id: string) => {
+  const update = async (event: ApiRequest, id: string) => {
     const body = readJsonBody(event);
     if (!body.ok) return problem(body.statusCode, body.message);
     const changes = checkUpdate(body.value);
@@ -66,18 +71,18 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const view = await deps.readModel.get(id);
     const resource = view && toResource(view);
     if (!resource) return problem(404, view?.removed ? `destination ${id} was removed` : `no destination ${id} (a destination proposed a moment ago may take a moment to appear)`);
-    return json(200, resource, SHORT_CACHE);
+    return found(resource);
   };
 
   const answer = (outcome: CommandOutcome) => {
     if (!outcome.accepted) {
       return problem(404, outcome.reason === 'removed' ? 'that destination was removed' : 'no such destination in this region (a destination proposed in another region a moment ago may not have arrived yet)');
     }
-    return json(202, { id: outcome.event.partitionKey, region: deps.region, eventId: outcome.event.id });
+    return accepted({ id: outcome.event.partitionKey, region: deps.region, eventId: outcome.event.id });
   };
 
   return async (event) => {
-    let result: ApiGatewayProxyResult;
+    let result: ApiResult;
     try {
       result = await route(event);
     } catch (error) {
@@ -91,7 +96,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
 }
 
 /** The {id} of /destinations/{id}, or undefined for /destinations itself. */
-function destinationIdOf(event: ApiGatewayProxyEvent): string | undefined {
+function destinationIdOf(event: ApiRequest): string | undefined {
   const fromRoute = event.pathParameters?.id;
   if (fromRoute !== undefined) return fromRoute;
   const match = /^\/destinations\/([^/]+)\/?$/.exec(event.path);

@@ -1,5 +1,6 @@
-import type { OriginMessage, TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
-import type { Logger } from '../logger.js';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { OriginMessage } from '../../../../replication/global-tables/publishFromOrigin.js';
+import type { Log } from '../../../toolkit/logger.js';
 
 /**
  * Which event-store stream records are domain events, and what is published for them: the stored
@@ -8,7 +9,7 @@ import type { Logger } from '../logger.js';
  * also drops). An INSERT without the event attribute was not written by the event store; retrying
  * cannot fix it, so it is logged and skipped instead of blocking the shard.
  */
-export function eventStoreMessages(log: Logger): (record: TableStreamRecord) => OriginMessage | undefined {
+export function eventStoreMessages(log: Log): (record: DynamoDBRecord) => OriginMessage | undefined {
   return (record) => {
     if (record.eventName !== 'INSERT') return undefined;
     const image = record.dynamodb?.NewImage;

@@ -1,12 +1,12 @@
-import type { Delivered } from '../adapters/kinesisRecords.js';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import type { Log } from '../../../toolkit/logger.js';
+import { decodeRecord, type KinesisRecord } from '../adapters/kinesisRecords.js';
 import { geolocationAnswer } from '../domain/eventFactory.js';
 import { locationToValidate, type DestinationEvent } from '../domain/events.js';
 import { checkGeolocation } from '../domain/geolocation.js';
 import { derivedId } from '../domain/ids.js';
-import type { BatchItemFailures } from '../../../../replication/global-tables/publishFromOrigin.js';
-import type { Logger } from '../logger.js';
-import { failedFrom } from './batchFailures.js';
-import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
+import { CONSUMER_CONCURRENCY, concurrencyLimit } from './concurrency.js';
 import type { Clock, EventStore } from './ports.js';
 
 /**
@@ -19,12 +19,12 @@ export interface LocationValidatorDeps {
   store: EventStore;
   region: string;
   clock: Clock;
-  log: Logger;
+  log: Log;
 }
 
 export const ANSWER_ID_NAMESPACE = 'destinations/geolocation-validation';
 
-export function createLocationValidator(deps: LocationValidatorDeps): (records: Delivered[]) => Promise<BatchItemFailures> {
+export function createLocationValidator(deps: LocationValidatorDeps): (records: readonly KinesisRecord[]) => Promise<KinesisStreamBatchResponse> {
   const answer = async (event: DestinationEvent) => {
     const location = locationToValidate(event);
     if (!location) return;
@@ -34,17 +34,32 @@ export function createLocationValidator(deps: LocationValidatorDeps): (records: 
     deps.log.debug(outcome === 'appended' ? 'location answered' : 'location already answered', { destinationId: event.partitionKey, validates: event.id, valid: verdict.valid });
   };
 
-  return async (records) => {
-    for (const record of records) {
-      if ('problem' in record) deps.log.error('skipped a record that is not a destination event', { sequenceNumber: record.sequenceNumber, problem: record.problem });
+  const slot = concurrencyLimit(CONSUMER_CONCURRENCY);
+  const handleRecord = async (record: KinesisRecord) => {
+    const delivered = decodeRecord(record);
+    if ('problem' in delivered) {
+      // Retrying cannot make it an event: skipped, so it does not hold up the shard.
+      deps.log.error('skipped a record that is not a destination event', { sequenceNumber: delivered.sequenceNumber, problem: delivered.problem });
+      return;
     }
-    const events = records.filter((r): r is Extract<Delivered, { event: DestinationEvent }> => 'event' in r);
-    // Answers are independent of each other: several at a time; redelivery from the first failure
-    // repeats some answered ones, which the store's conditional put turns into nothing.
-    const results = await settleAll(events, CONSUMER_CONCURRENCY, (r) => answer(r.event));
-    const failed = results.findIndex((r) => r.status === 'rejected');
-    if (failed < 0) return failedFrom(undefined);
-    deps.log.warn('could not answer; the batch resumes from this record', { error: (results[failed] as PromiseRejectedResult).reason, sequenceNumber: events[failed]!.sequenceNumber });
-    return failedFrom(events[failed]!.sequenceNumber);
+    try {
+      await slot(() => answer(delivered.event));
+    } catch (error) {
+      deps.log.warn('could not answer; the batch resumes from this record', { error, sequenceNumber: delivered.sequenceNumber });
+      throw error;
+    }
   };
+
+  /*
+   * Answers are independent of each other (the read model matches an answer to the event it
+   * validates, whatever their order), so Powertools' batch processor fits: every record is handled,
+   * every failed one reported, and Lambda redelivers from the lowest of them. The answered records
+   * among the redelivered ones cost a conditional put that changes nothing.
+   */
+  return (records) =>
+    processPartialResponse({ Records: [...records] }, handleRecord, new BatchProcessor(EventType.KinesisDataStreams), {
+      // A batch that failed whole is reported record by record like any other, not thrown: the
+      // same redelivery, without Lambda bisecting the batch.
+      throwOnFullBatchFailure: false,
+    });
 }

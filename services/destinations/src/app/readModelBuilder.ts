@@ -1,7 +1,6 @@
 import type { Delivered } from '../adapters/kinesisRecords.js';
 import type { DestinationEvent } from '../domain/events.js';
-import type { BatchItemFailures } from '../../../../replication/global-tables/publishFromOrigin.js';
-import { failedFrom } from './batchFailures.js';
+import { failedFrom, type StreamBatchResponse } from '../../../toolkit/streamBatch.js';
 import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
 import { rebuildDestination, type RebuildDeps } from './rebuild.js';
 
@@ -11,7 +10,7 @@ import { rebuildDestination, type RebuildDeps } from './rebuild.js';
  * store rather than patching the stored item: builders in both regions then compute the same item
  * for the same events, whichever event triggered them (see domain/readModel.ts).
  */
-export function createReadModelBuilder(deps: RebuildDeps): (records: Delivered[]) => Promise<BatchItemFailures> {
+export function createReadModelBuilder(deps: RebuildDeps): (records: Delivered[]) => Promise<StreamBatchResponse> {
   return async (records) => {
     // One rebuild per destination per batch, several destinations at a time.
     const byDestination = new Map<string, { first: string; events: DestinationEvent[] }>();

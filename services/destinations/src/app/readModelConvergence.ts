@@ -1,7 +1,7 @@
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { originOf } from '../../../../replication/global-tables/originFilter.js';
-import type { BatchItemFailures, TableStreamRecord } from '../../../../replication/global-tables/publishFromOrigin.js';
+import { failedFrom } from '../../../toolkit/streamBatch.js';
 import type { ReadModelVersion } from '../domain/readModel.js';
-import { failedFrom } from './batchFailures.js';
 import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
 import { rebuildDestination, type RebuildDeps } from './rebuild.js';
 
@@ -26,7 +26,7 @@ import { rebuildDestination, type RebuildDeps } from './rebuild.js';
  * It publishes nothing and validates nothing (those stay with the origin region), so every event is
  * still published and answered once.
  */
-export function createReadModelConvergence(deps: RebuildDeps & { region: string }): (records: TableStreamRecord[]) => Promise<BatchItemFailures> {
+export function createReadModelConvergence(deps: RebuildDeps & { region: string }): (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse> {
   return async (records) => {
     const firstRecord = new Map<string, string | undefined>();
     const storedVersion = new Map<string, ReadModelVersion>();

@@ -1,12 +1,12 @@
 import type { DestinationEvent } from '../domain/events.js';
 import { isNewer, project, type ReadModelVersion } from '../domain/readModel.js';
-import type { Logger } from '../logger.js';
+import type { Log } from '../../../toolkit/logger.js';
 import type { EventStore, ReadModelStore } from './ports.js';
 
 export interface RebuildDeps {
   events: Pick<EventStore, 'history'>;
   readModel: Pick<ReadModelStore, 'save'>;
-  log: Logger;
+  log: Log;
 }
 
 export interface RebuildConditions {

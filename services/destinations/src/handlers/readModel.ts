@@ -1,18 +1,22 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { lazily } from '../../../toolkit/environment.js';
+import { withLambdaContext } from '../../../toolkit/logger.js';
 import { documentClient } from '../adapters/documentClient.js';
 import { dynamoEventStore } from '../adapters/dynamoEventStore.js';
 import { dynamoReadModel } from '../adapters/dynamoReadModel.js';
-import { decodeRecords, type KinesisStreamEvent } from '../adapters/kinesisRecords.js';
+import { decodeRecords } from '../adapters/kinesisRecords.js';
 import { createReadModelBuilder } from '../app/readModelBuilder.js';
-import { functionLogger, requiredEnv } from './environment.js';
+import { functionLogger, setting, thisRegion } from './settings.js';
 
 // Composition root of the read-model builder (a consumer of this region's event stream).
-const region = requiredEnv('AWS_REGION');
 const log = functionLogger();
-const db = documentClient();
-const build = createReadModelBuilder({
-  events: dynamoEventStore(db, requiredEnv('EVENTS_TABLE'), region, log),
-  readModel: dynamoReadModel(db, requiredEnv('READ_MODEL_TABLE'), region),
-  log,
+const build = lazily(() => {
+  const db = documentClient();
+  return createReadModelBuilder({
+    events: dynamoEventStore(db, setting('EVENTS_TABLE'), thisRegion(), log),
+    readModel: dynamoReadModel(db, setting('READ_MODEL_TABLE'), thisRegion()),
+    log,
+  });
 });
 
-export const handler = (event: KinesisStreamEvent) => build(decodeRecords(event.Records));
+export const handler = withLambdaContext(log, (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => build()(decodeRecords(event.Records)));

@@ -14,7 +14,8 @@ import { GlobalTableReplicator } from '../../../../local/global-tables/globalTab
 import { ReplicationState, type GlobalTableDefinition } from '../../../../local/global-tables/replicationState.js';
 import type { GlobalTableMode } from '../../../../regions/config.js';
 import { isIntrinsic, loadService, type CfResource, type ServiceDefinition } from '../../../../orchestrator/service-definition/index.js';
-import type { ApiGatewayProxyEvent, ApiGatewayProxyResult } from '../../src/http/apiGateway.js';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { apiGatewayEvent } from '../../../toolkit/test/support/lambdaEvents.js';
 
 /*
  * Real components without the whole cloud, for integration tests: per region a DynamoDB Local JVM,
@@ -196,18 +197,16 @@ function referencedResource(service: ServiceDefinition, arn: unknown): CfResourc
 /** Calls the API function as API Gateway would (REST proxy event, v1). */
 export async function callApi(r: HarnessRegion, stage: DeployedStage, method: string, path: string, body?: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const id = /^\/destinations\/([^/]+)$/.exec(path)?.[1];
-  const event: ApiGatewayProxyEvent = {
+  const event = apiGatewayEvent({
     resource: id ? '/destinations/{id}' : '/destinations',
     path,
     httpMethod: method,
     headers,
     pathParameters: id ? { id } : null,
-    queryStringParameters: null,
     requestContext: { requestId: `test-${Date.now()}` },
     body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-  const result = (await r.runtime.invoke(stage.apiFunction, event)) as ApiGatewayProxyResult;
+  });
+  const result = (await r.runtime.invoke(stage.apiFunction, event)) as APIGatewayProxyResult;
   return { status: result.statusCode, headers: result.headers ?? {}, body: JSON.parse(result.body) as Record<string, unknown> };
 }
 

@@ -1,10 +1,11 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { capturingLogger } from '../../../toolkit/test/support/capturingLogger.js';
+import { apiGatewayEvent } from '../../../toolkit/test/support/lambdaEvents.js';
 import { createApi } from '../../src/app/api.js';
 import { createCommands } from '../../src/app/commands.js';
 import { timeOrderedId } from '../../src/domain/ids.js';
-import type { ApiGatewayProxyEvent } from '../../src/http/apiGateway.js';
 import { MAX_BODY_BYTES } from '../../src/http/requestBody.js';
-import { memoryLogger } from '../../src/logger.js';
 import { memoryEventStore, memoryReadModel } from '../support/memoryStores.js';
 import { project } from '../../src/domain/readModel.js';
 
@@ -13,7 +14,7 @@ const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 function setup() {
   const store = memoryEventStore();
   const readModel = memoryReadModel();
-  const log = memoryLogger();
+  const log = capturingLogger();
   let n = 0;
   const api = createApi({
     commands: createCommands({ store, region: 'us-east-1', clock: { now: () => 1_700_000_000_000 + n }, newEventId: timeOrderedId, newDestinationId: () => (n++ === 0 ? ID : `id-${n}`) }),
@@ -24,18 +25,17 @@ function setup() {
   return { api, store, readModel, log };
 }
 
-const request = (httpMethod: string, path: string, body?: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }): ApiGatewayProxyEvent => {
+const request = (httpMethod: string, path: string, body?: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }): APIGatewayProxyEvent => {
   const id = /^\/destinations\/(.+)$/.exec(path)?.[1];
-  return {
+  return apiGatewayEvent({
     httpMethod,
     path,
     resource: id ? '/destinations/{id}' : '/destinations',
     headers,
     pathParameters: id ? { id } : null,
     body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-    isBase64Encoded: false,
     requestContext: { requestId: 'req-1' },
-  };
+  });
 };
 const bodyOf = (r: { body: string }) => JSON.parse(r.body) as Record<string, unknown>;
 
@@ -45,7 +45,7 @@ describe('destinations API', () => {
     const res = await api(request('POST', '/destinations', { name: 'Porto', location: { lat: 41.1, lon: -8.6 } }));
     expect(res.statusCode).toBe(202);
     expect(bodyOf(res)).toMatchObject({ id: ID, region: 'us-east-1' });
-    expect(res.headers).toMatchObject({ 'x-meridian-region': 'us-east-1', 'cache-control': 'no-cache, no-store, must-revalidate' });
+    expect(res.headers).toMatchObject({ 'x-meridian-region': 'us-east-1', 'cache-control': 'no-store' });
     expect(store.events).toHaveLength(1);
     expect(store.events[0]).toMatchObject({
       type: 'destinationProposed',
@@ -58,7 +58,7 @@ describe('destinations API', () => {
   it('carries the authorizer subject as tags.user once there is one', async () => {
     const { api, store } = setup();
     const event = request('POST', '/destinations', { name: 'Porto' });
-    event.requestContext = { authorizer: { claims: { sub: 'user-42' } } };
+    event.requestContext.authorizer = { claims: { sub: 'user-42' } };
     await api(event);
     expect(store.events[0]?.tags.user).toBe('user-42');
   });
@@ -88,11 +88,13 @@ describe('destinations API', () => {
     ['PUT with nothing to change', request('PUT', `/destinations/${ID}`, {}), 400, /at least one/],
     ['GET of an unknown id', request('GET', `/destinations/${ID}`), 404, /no destination/],
     ['PATCH', request('PATCH', `/destinations/${ID}`, {}), 405, /GET, PUT or DELETE/],
-  ])('%s → %i with a JSON reason, and nothing stored', async (_what, event, status, reason) => {
+  ])('%s → %i with a JSON reason, never cached, and nothing stored', async (_what, event, status, reason) => {
     const { api, store, readModel } = setup();
     const res = await api(event);
     expect(res.statusCode).toBe(status);
-    expect(res.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    // A 404 too: a cached one would hide a destination created a moment later.
+    expect(res.headers['cache-control']).toBe('no-store');
     expect(bodyOf(res).message).toMatch(reason);
     expect(store.events).toEqual([]);
     expect(readModel.items.size).toBe(0);
@@ -110,7 +112,7 @@ describe('destinations API', () => {
     await readModel.save(project(store.events)!);
     const res = await api(request('GET', `/destinations/${ID}`));
     expect(res.statusCode).toBe(200);
-    expect(res.headers?.['cache-control']).toBe('max-age=5');
+    expect(res.headers['cache-control']).toBe('public, max-age=5');
     expect(bodyOf(res)).toEqual({ id: ID, name: 'Porto', status: 'pending', updatedAt: new Date(1_700_000_000_001).toISOString(), updatedIn: 'us-east-1' });
     await api(request('DELETE', `/destinations/${ID}`));
     await readModel.save(project(store.events)!);

@@ -1,10 +1,12 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { capturingLogger } from '../../../toolkit/test/support/capturingLogger.js';
 import { decodeRecords } from '../../src/adapters/kinesisRecords.js';
 import { createLocationValidator } from '../../src/app/locationValidator.js';
 import { createReadModelBuilder } from '../../src/app/readModelBuilder.js';
 import { createReadModelConvergence } from '../../src/app/readModelConvergence.js';
 import { project } from '../../src/domain/readModel.js';
-import { memoryLogger } from '../../src/logger.js';
+import type { DestinationEvent } from '../../src/domain/events.js';
 import { answered, DEST, proposed, removed, updated } from '../support/events.js';
 import { kinesisRecords } from '../support/kinesisRecords.js';
 import { memoryEventStore, memoryReadModel } from '../support/memoryStores.js';
@@ -13,9 +15,9 @@ const PORTO = { lat: 41.1579, lon: -8.6291 };
 
 function validator() {
   const store = memoryEventStore();
-  const log = memoryLogger();
+  const log = capturingLogger();
   const validate = createLocationValidator({ store, region: 'us-east-1', clock: { now: () => 9_000 }, log });
-  return { store, log, validate: (...values: unknown[]) => validate(decodeRecords(kinesisRecords(...values))) };
+  return { store, log, validate: (...values: unknown[]) => validate(kinesisRecords(...values)) };
 }
 
 describe('location validator', () => {
@@ -51,12 +53,31 @@ describe('location validator', () => {
     expect(log.lines.filter((l) => l.level === 'ERROR')).toHaveLength(2);
   });
 
+  it('answers the records after a failed one, and reports each failed one (Lambda resumes from the lowest)', async () => {
+    const store = memoryEventStore();
+    const failing = { ...store, append: async (event: DestinationEvent) => ('validates' in event && ['p2', 'p4'].includes(event.validates) ? Promise.reject(new Error('throttled')) : store.append(event)) };
+    const log = capturingLogger();
+    const validate = createLocationValidator({ store: failing, region: 'us-east-1', clock: { now: () => 1 }, log });
+    const records = kinesisRecords(...['p1', 'p2', 'p3', 'p4', 'p5'].map((id, i) => proposed(id, i, { location: PORTO })));
+    expect(await validate(records)).toEqual({ batchItemFailures: [records[1], records[3]].map((r) => ({ itemIdentifier: r!.kinesis.sequenceNumber })) });
+    expect(store.events.map((e) => ('validates' in e ? e.validates : undefined))).toEqual(['p1', 'p3', 'p5']);
+    expect(log.lines.filter((l) => l.level === 'WARN').map((l) => l.sequenceNumber)).toEqual([records[1], records[3]].map((r) => r!.kinesis.sequenceNumber));
+  });
+
+  it('reports a batch that failed whole record by record, rather than throwing (no bisecting)', async () => {
+    const store = memoryEventStore();
+    const down = { ...store, append: () => Promise.reject(new Error('DynamoDB is unavailable')) };
+    const validate = createLocationValidator({ store: down, region: 'us-east-1', clock: { now: () => 1 }, log: capturingLogger() });
+    const records = kinesisRecords(proposed('p1', 1, { location: PORTO }), proposed('p2', 2, { location: PORTO }));
+    expect((await validate(records)).batchItemFailures).toHaveLength(2);
+  });
+
   it('reports the record it could not answer, so the batch resumes there', async () => {
     const store = memoryEventStore();
-    const validate = createLocationValidator({ store, region: 'us-east-1', clock: { now: () => 1 }, log: memoryLogger() });
+    const validate = createLocationValidator({ store, region: 'us-east-1', clock: { now: () => 1 }, log: capturingLogger() });
     const records = kinesisRecords(proposed('p', 1), proposed('p2', 2, { location: PORTO }));
     store.failNext = new Error('throttled');
-    expect(await validate(decodeRecords(records))).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }] });
+    expect(await validate(records)).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.kinesis.sequenceNumber }] });
   });
 });
 
@@ -64,7 +85,7 @@ describe('read-model builder', () => {
   function builder() {
     const events = memoryEventStore();
     const readModel = memoryReadModel();
-    const build = createReadModelBuilder({ events, readModel, log: memoryLogger() });
+    const build = createReadModelBuilder({ events, readModel, log: capturingLogger() });
     return { events, readModel, build: (...values: unknown[]) => build(decodeRecords(kinesisRecords(...values))) };
   }
 
@@ -109,12 +130,12 @@ describe('read-model convergence', () => {
     'meridian:origin': { S: origin },
   });
   let seq = 0;
-  const record = (eventName: string, newImage: Record<string, { S: string }>) => ({ eventName, dynamodb: { NewImage: newImage, SequenceNumber: String(++seq) } });
+  const record = (eventName: DynamoDBRecord['eventName'], newImage: Record<string, { S: string }>): DynamoDBRecord => ({ eventName, dynamodb: { NewImage: newImage, SequenceNumber: String(++seq) } });
 
   function setup() {
     const events = memoryEventStore();
     const readModel = memoryReadModel();
-    const converge = createReadModelConvergence({ events, readModel, region: 'us-west-2', log: memoryLogger() });
+    const converge = createReadModelConvergence({ events, readModel, region: 'us-west-2', log: capturingLogger() });
     return { events, readModel, converge };
   }
 

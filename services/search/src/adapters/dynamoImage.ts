@@ -1,8 +1,8 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from 'aws-lambda';
 
 /**
  * A DynamoDB stream image (wire format) as a plain object. Numbers become JS numbers (a read model's
- * coordinates and versions fit), sets become arrays, binary stays bytes: enough to build a view,
+ * coordinates and versions fit), sets become arrays, binary stays base64 text: enough to build a view,
  * without a dependency the project does not declare (@aws-sdk/util-dynamodb).
  */
 export function fromImage(image: Record<string, AttributeValue>): Record<string, unknown> {

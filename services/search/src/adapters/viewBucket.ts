@@ -1,13 +1,11 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { WRITTEN_AT_METADATA } from '../../../../replication/round-robin/roundRobinReplicator.js';
+import { CACHE_CONTROL } from '../../../toolkit/http/responses.js';
 import type { DestinationView } from '../domain/destinationView.js';
 import { viewKey } from '../domain/viewKeys.js';
 
-/**
- * A view changes when its destination does, and a reader of a search result follows its link within
- * seconds to minutes: a minute in the front door's cache is stale enough.
- */
-export const VIEW_CACHE_CONTROL = 'public, max-age=60';
+/** Stored with each view, for whatever serves the bucket directly: the read rule every API answers with. */
+export const VIEW_CACHE_CONTROL = CACHE_CONTROL.read;
 export const VIEW_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** This region's search bucket of destination views. */
@@ -22,7 +20,6 @@ export interface StoredView {
   body: string;
   etag: string;
   contentType: string;
-  cacheControl: string;
   /** The caller's If-None-Match matched: the body is empty. */
   notModified: boolean;
 }
@@ -50,14 +47,13 @@ export function viewBucket(s3: S3Client, bucket: string): ViewBucket {
           body: r.Body ? await r.Body.transformToString('utf8') : '',
           etag: r.ETag ?? '',
           contentType: r.ContentType ?? VIEW_CONTENT_TYPE,
-          cacheControl: r.CacheControl ?? VIEW_CACHE_CONTROL,
           notModified: false,
         };
       } catch (err) {
         const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
         if (e.name === 'NoSuchKey') return undefined;
         if (e.$metadata?.httpStatusCode === 304) {
-          return { body: '', etag: ifNoneMatch ?? '', contentType: VIEW_CONTENT_TYPE, cacheControl: VIEW_CACHE_CONTROL, notModified: true };
+          return { body: '', etag: ifNoneMatch ?? '', contentType: VIEW_CONTENT_TYPE, notModified: true };
         }
         throw err;
       }

@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { headObject, readObject, sameState } from '../../../../replication/round-robin/objectState.js';
-import { objectRefs, type SnsLambdaEvent } from '../../../../replication/round-robin/s3Notifications.js';
+import { objectRefs, type SnsMessages } from '../../../../replication/round-robin/s3Notifications.js';
+import type { Log } from '../../../toolkit/logger.js';
 import type { SearchView } from '../adapters/searchView.js';
 import { parseView } from '../domain/destinationView.js';
 import { idFromViewKey } from '../domain/viewKeys.js';
-import type { Log } from './log.js';
 
 export interface IndexerDeps {
   s3: S3Client;
@@ -21,7 +21,7 @@ export type IndexOutcome = 'indexed' | 'removed' | 'skipped';
  * If the view changes while it is being indexed (two deliveries racing), it throws and the
  * redelivery indexes the newer state.
  */
-export async function indexNotifications(deps: IndexerDeps, event: SnsLambdaEvent): Promise<Array<{ key: string; outcome: IndexOutcome }>> {
+export async function indexNotifications(deps: IndexerDeps, event: SnsMessages): Promise<Array<{ key: string; outcome: IndexOutcome }>> {
   const done: Array<{ key: string; outcome: IndexOutcome }> = [];
   for (const ref of objectRefs(event)) {
     done.push({ key: ref.key, outcome: await indexObject(deps, ref) });

@@ -1,7 +1,8 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { header } from '../../../toolkit/http/headers.js';
+import { found, problem, type ApiResult } from '../../../toolkit/http/responses.js';
+import type { Log } from '../../../toolkit/logger.js';
 import { SearchUnavailableError, type SearchView } from '../adapters/searchView.js';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../http/lambdaEvents.js';
-import { header, json, problem, SHORT_CACHE } from '../http/responses.js';
-import type { Log } from './log.js';
 import { parseSearchRequest } from './searchRequest.js';
 
 export interface SearchEndpointDeps {
@@ -20,15 +21,18 @@ export interface SearchResult {
   url: string;
 }
 
+/** What is read of the request (any API Gateway proxy event fits). */
+export type SearchRequest = Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'headers'> & { requestContext: Pick<APIGatewayProxyEvent['requestContext'], 'stage'> };
+
 /** GET /search?q=TEXT&size=N: this region's best matches, best first. */
-export async function searchEndpoint(deps: SearchEndpointDeps, event: ApiGatewayEvent): Promise<ApiGatewayResult> {
+export async function searchEndpoint(deps: SearchEndpointDeps, event: SearchRequest): Promise<ApiResult> {
   const request = parseSearchRequest(event.queryStringParameters);
   if (!request.ok) return problem(400, request.reason);
   try {
     const hits = await deps.search.search(request.text, request.size);
     const base = deps.frontDoorUrl ?? requestBaseUrl(event);
     const results: SearchResult[] = hits.map((h) => ({ id: h.id, name: h.name, description: h.description, url: viewUrl(base, h.id) }));
-    return json(200, results, SHORT_CACHE);
+    return found(results);
   } catch (err) {
     if (err instanceof SearchUnavailableError) {
       deps.log.error('search engine unavailable', { error: err.message });
@@ -46,9 +50,9 @@ export function viewUrl(base: string, id: string): string {
  * Without a configured front door: the address the request came to (API Gateway's execute-api
  * address carries the stage in its path; a custom domain does not).
  */
-function requestBaseUrl(event: ApiGatewayEvent): string {
-  const host = header(event.headers, 'host') ?? 'localhost';
-  const proto = header(event.headers, 'x-forwarded-proto') ?? 'https';
+function requestBaseUrl(event: SearchRequest): string {
+  const host = header(event, 'host') ?? 'localhost';
+  const proto = header(event, 'x-forwarded-proto') ?? 'https';
   const stage = event.requestContext?.stage;
   return host.includes('.execute-api.') && stage ? `${proto}://${host}/${stage}` : `${proto}://${host}`;
 }

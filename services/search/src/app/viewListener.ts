@@ -1,10 +1,10 @@
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { isFromRegion } from '../../../../replication/global-tables/originFilter.js';
+import type { Log } from '../../../toolkit/logger.js';
 import { fromImage } from '../adapters/dynamoImage.js';
 import type { ViewBucket } from '../adapters/viewBucket.js';
 import { viewChange, type ViewChange } from '../domain/destinationView.js';
 import { isViewId } from '../domain/viewKeys.js';
-import type { BatchResponse, DynamoDbStreamEvent, DynamoDbStreamRecord } from '../http/lambdaEvents.js';
-import type { Log } from './log.js';
 
 export interface ViewListenerDeps {
   views: ViewBucket;
@@ -26,7 +26,7 @@ const CONCURRENCY = 16;
  * retries from there: a destination's later change never overtakes an earlier one, and the other
  * destinations' views written meanwhile are written again, which changes nothing.
  */
-export async function applyReadModelChanges(deps: ViewListenerDeps, event: DynamoDbStreamEvent): Promise<BatchResponse> {
+export async function applyReadModelChanges(deps: ViewListenerDeps, event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const records = event.Records ?? [];
   const byDestination = new Map<string, Array<{ index: number; change: ViewChange }>>();
   for (const [index, record] of records.entries()) {
@@ -57,7 +57,7 @@ export async function applyReadModelChanges(deps: ViewListenerDeps, event: Dynam
 }
 
 /** What a record means for this region's views; undefined when it is not this region's to write. */
-function changeOf(deps: ViewListenerDeps, record: DynamoDbStreamRecord): ViewChange | undefined {
+function changeOf(deps: ViewListenerDeps, record: DynamoDBRecord): ViewChange | undefined {
   if (!isFromRegion(record, deps.region) || !record.dynamodb?.NewImage) return undefined;
   const item = fromImage(record.dynamodb.NewImage);
   if (typeof item.id !== 'string' || !isViewId(item.id)) {
@@ -68,6 +68,6 @@ function changeOf(deps: ViewListenerDeps, record: DynamoDbStreamRecord): ViewCha
   return viewChange(item, record.dynamodb.OldImage ? fromImage(record.dynamodb.OldImage) : undefined);
 }
 
-function sequenceNumber(record: DynamoDbStreamRecord): string {
+function sequenceNumber(record: DynamoDBRecord): string {
   return record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
 }

@@ -7,7 +7,7 @@ import type { SearchView } from '../../src/adapters/searchView.js';
 import { searchViewFromEnv } from '../../src/adapters/searchViewFromEnv.js';
 import { viewBucket, type ViewBucket } from '../../src/adapters/viewBucket.js';
 import { indexNotifications } from '../../src/app/indexer.js';
-import { memoryLog } from '../../src/app/log.js';
+import { capturingLogger } from '../../../toolkit/test/support/capturingLogger.js';
 
 /**
  * Regions of the search service on real local components, wired as the local cloud wires a deployed
@@ -44,7 +44,7 @@ export async function startSearchRegions(names: string[]): Promise<SearchRegions
         // A fresh client per delivery (a cold function); the port survives a store restart.
         const s3 = s3Client(region.port, region.name);
         try {
-          await indexNotifications({ s3, search: engines.get(region.name)!.search, log: memoryLog() }, event);
+          await indexNotifications({ s3, search: engines.get(region.name)!.search, log: capturingLogger() }, event);
         } finally {
           s3.destroy();
         }
