@@ -77,7 +77,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
         etag: src.etag,
         ...(bucket.versioning && { versionId: result.version.versionId }),
       });
-      return { ...result, versioned: bucket.versioning !== undefined };
+      return { ...result, enabled: bucket.versioning === 'Enabled' };
     });
   } catch (e) {
     blobs.remove(blob);
@@ -86,12 +86,12 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   for (const old of outcome.removed) if (old.blob) blobs.remove(old.blob);
   ctx.services.outbox?.kick();
   const headers: Record<string, string> = {};
-  if (outcome.versioned) headers['x-amz-version-id'] = outcome.version.versionId;
+  if (outcome.enabled) headers['x-amz-version-id'] = outcome.version.versionId;
   if (sourceBucket.versioning !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   sendXml(ctx, 200, document('CopyObjectResult', el('LastModified', outcome.version.lastModified), el('ETag', quoted(src.etag))), headers);
 }
 
-function checkCopySourceConditions(ctx: RequestContext, etag: string, lastModified: string): void {
+export function checkCopySourceConditions(ctx: RequestContext, etag: string, lastModified: string): void {
   const modified = new Date(lastModified).getTime();
   const ifMatch = header(ctx, 'x-amz-copy-source-if-match');
   const ifNoneMatch = header(ctx, 'x-amz-copy-source-if-none-match');
