@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../index.js';
 import { client, removeDir, start, tempDir } from './harness.js';
@@ -89,6 +90,32 @@ describe('objects', () => {
     expect(got.ContentEncoding).toBeUndefined();
     const back = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
     expect(back.equals(bytes)).toBe(true);
+  });
+
+  it('decides aws-chunked from x-amz-content-sha256, not Content-Encoding: a plain body so labelled is stored as sent', async () => {
+    const body = gzipSync('not framed, just gzip');
+    await s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'labelled.gz', Body: body, ContentEncoding: 'gzip, aws-chunked' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'labelled.gz' }));
+    expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body)).toBe(true);
+    expect(got.ContentEncoding).toBe('gzip');
+    // Without an SDK in between: the same for an unsigned plain body.
+    const raw = await fetch(`${store.url}/objects/raw.gz`, {
+      method: 'PUT',
+      body,
+      headers: { 'content-encoding': 'aws-chunked, gzip', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    expect(raw.status).toBe(200);
+    const back = await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'raw.gz' }));
+    expect(Buffer.from((await back.Body?.transformToByteArray()) ?? []).equals(body)).toBe(true);
+    expect(back.ContentEncoding).toBe('gzip');
+  });
+
+  it('If-None-Match: * refuses to overwrite an existing key with 412 through the SDK, and keeps the object', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'create-only', Body: 'first', IfNoneMatch: '*' }));
+    const refused = await s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'create-only', Body: 'second', IfNoneMatch: '*' })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'create-only' }));
+    expect(await got.Body?.transformToString()).toBe('first');
   });
 
   it('serves byte ranges', async () => {

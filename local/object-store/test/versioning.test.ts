@@ -156,7 +156,7 @@ describe('versioning', () => {
     await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} null` })));
     await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     for (let round = 0; round < 3; round++) await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} ${round}` })));
-    await forEachConcurrently(keys, 16, (Key) => s3.send(new DeleteObjectCommand({ Bucket, Key })));
+    await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
 
     let deleted = 0;
     let pages = 0;
