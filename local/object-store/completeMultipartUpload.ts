@@ -130,6 +130,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
         headers: upload.headers,
         metadata: upload.metadata,
         crc32: assembled.crc32,
+        tags: upload.tags,
       });
       enqueueObjectEvent(ctx, bucket, {
         eventName: 'ObjectCreated:CompleteMultipartUpload',

@@ -4,6 +4,7 @@ import { header, nowToTheSecond, quoted, requireBucket, requireKey, sendXml } fr
 import { resolveVersion } from './getObject.js';
 import { enqueueObjectEvent } from './objectEvents.js';
 import { storedHeadersFrom, userMetadataFrom } from './objectHeaders.js';
+import { tagsFromHeader } from './objectTagging.js';
 import { etagListMatches } from './preconditions.js';
 import { S3Error } from './s3Errors.js';
 import { putVersion } from './versioning.js';
@@ -47,6 +48,9 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   checkCopySourceConditions(ctx, src.etag, src.lastModified);
   const directive = (header(ctx, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive' });
+  const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive' });
+  const tags = taggingDirective === 'COPY' ? src.tags : tagsFromHeader(ctx);
   if (directive === 'COPY' && source.bucket === ctx.bucket && source.key === key && source.versionId === null) {
     throw new S3Error(
       'InvalidRequest',
@@ -69,6 +73,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
         headers: directive === 'COPY' ? src.headers : storedHeadersFrom(ctx.req.headers),
         metadata: directive === 'COPY' ? src.metadata : userMetadataFrom(ctx.req.headers),
         crc32: src.crc32,
+        tags,
       });
       enqueueObjectEvent(ctx, bucket, {
         eventName: 'ObjectCreated:Copy',

@@ -5,7 +5,9 @@ export type S3EventName =
   | 'ObjectCreated:Copy'
   | 'ObjectCreated:CompleteMultipartUpload'
   | 'ObjectRemoved:Delete'
-  | 'ObjectRemoved:DeleteMarkerCreated';
+  | 'ObjectRemoved:DeleteMarkerCreated'
+  | 'ObjectTagging:Put'
+  | 'ObjectTagging:Delete';
 
 export interface S3EventRecord {
   eventVersion: '2.1';

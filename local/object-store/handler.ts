@@ -20,6 +20,7 @@ import { listObjectsV1, listObjectsV2, listObjectVersions } from './listObjects.
 import { completeMultipartUpload } from './completeMultipartUpload.js';
 import { listMultipartUploads, listParts } from './multipartListings.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipartUpload.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './objectTagging.js';
 import { putObject } from './putObject.js';
 import type { Operation } from './router.js';
 import { route } from './router.js';
@@ -51,6 +52,9 @@ const OPERATIONS: Record<Operation, (ctx: RequestContext) => void | Promise<void
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
   ListMultipartUploads: listMultipartUploads,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
 };
 
 export function createHandler(services: Services, log: (message: string) => void) {

@@ -11,6 +11,7 @@ import { header, nowToTheSecond, quoted, requireBucket, requireKey, sendEmpty, s
 import { checkCopySourceConditions, parseCopySource } from './copyObject.js';
 import { resolveVersion } from './getObject.js';
 import { storedHeadersFrom, userMetadataFrom } from './objectHeaders.js';
+import { tagsFromHeader } from './objectTagging.js';
 import { positionalId } from './positionalIds.js';
 import { S3Error } from './s3Errors.js';
 import { tooLarge, receiveBody } from './uploadBody.js';
@@ -53,6 +54,7 @@ export async function createMultipartUpload(ctx: RequestContext): Promise<void> 
     throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
   }
   const checksumType: ChecksumType = typeHeader ?? 'COMPOSITE';
+  const tags = tagsFromHeader(ctx);
   const now = Date.now();
   const { store } = ctx.services;
   const upload = store.transaction(() => {
@@ -67,6 +69,7 @@ export async function createMultipartUpload(ctx: RequestContext): Promise<void> 
       initiatedMs: now,
       headers: storedHeadersFrom(ctx.req.headers),
       metadata: userMetadataFrom(ctx.req.headers),
+      tags,
       checksumAlgorithm,
       checksumType,
     };

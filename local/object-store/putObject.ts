@@ -4,6 +4,7 @@ import type { RequestContext } from './context.js';
 import { nowToTheSecond, quoted, requireBucket, requireKey, sendEmpty } from './context.js';
 import { enqueueObjectEvent } from './objectEvents.js';
 import { storedHeadersFrom, userMetadataFrom } from './objectHeaders.js';
+import { tagsFromHeader } from './objectTagging.js';
 import { checkWritePreconditions } from './preconditions.js';
 import { receiveBody } from './uploadBody.js';
 import { putVersion } from './versioning.js';
@@ -11,6 +12,7 @@ import { putVersion } from './versioning.js';
 export async function putObject(ctx: RequestContext): Promise<void> {
   const key = requireKey(ctx);
   requireBucket(ctx);
+  const tags = tagsFromHeader(ctx);
   const { store, blobs, maxObjectSize } = ctx.services;
   const body = await receiveBody(ctx, maxObjectSize);
   let outcome;
@@ -29,6 +31,7 @@ export async function putObject(ctx: RequestContext): Promise<void> {
         headers: storedHeadersFrom(ctx.req.headers),
         metadata: userMetadataFrom(ctx.req.headers),
         crc32: body.crc32,
+        tags,
       });
       enqueueObjectEvent(ctx, bucket, {
         eventName: 'ObjectCreated:Put',

@@ -30,7 +30,10 @@ export type Operation =
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
   | 'ListParts'
-  | 'ListMultipartUploads';
+  | 'ListMultipartUploads'
+  | 'PutObjectTagging'
+  | 'GetObjectTagging'
+  | 'DeleteObjectTagging';
 
 export interface Route {
   operation: Operation;
@@ -44,7 +47,7 @@ const UNSUPPORTED_SUBRESOURCES = [
   'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
   'legal-hold', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policy',
   'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select',
-  'tagging', 'torrent', 'website', 'renameObject', 'metadataTable', 'session',
+  'torrent', 'website', 'renameObject', 'metadataTable', 'session',
 ];
 
 export function route(req: IncomingMessage): Route {
@@ -75,7 +78,10 @@ export function route(req: IncomingMessage): Route {
     if (method === 'GET') return { operation: 'ListBuckets', bucket, key, query };
     throw notAllowed(method);
   }
-  if (key === undefined) return { operation: bucketOperation(method, query), bucket, key, query };
+  if (key === undefined) {
+    if (query.has('tagging')) throw new S3Error('NotImplemented', 'Bucket tagging is not implemented by the local object store.');
+    return { operation: bucketOperation(method, query), bucket, key, query };
+  }
   return { operation: objectOperation(method, req, query), bucket, key, query };
 }
 
@@ -120,6 +126,12 @@ function objectOperation(method: string, req: IncomingMessage, query: URLSearchP
       default:
         throw notAllowed(method);
     }
+  }
+  if (query.has('tagging')) {
+    if (method === 'PUT') return 'PutObjectTagging';
+    if (method === 'GET') return 'GetObjectTagging';
+    if (method === 'DELETE') return 'DeleteObjectTagging';
+    throw notAllowed(method);
   }
   // GET ?partNumber reads one part of a completed upload: part boundaries are not kept after completion.
   if (query.has('partNumber')) throw new S3Error('NotImplemented', 'Reading an object by part number is not implemented by the local object store.');

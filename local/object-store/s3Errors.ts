@@ -3,6 +3,7 @@ import { document, el } from './xml.js';
 
 const ERRORS = {
   AccessDenied: [403, 'Access Denied'],
+  BadRequest: [400, 'Bad Request'],
   BadDigest: [400, 'The Content-MD5 or checksum value that you specified did not match what the server received.'],
   BucketAlreadyOwnedByYou: [409, 'Your previous request to create the named bucket succeeded and you already own it.'],
   BucketNotEmpty: [409, 'The bucket you tried to delete is not empty'],
@@ -19,6 +20,7 @@ const ERRORS = {
     "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
   ],
   InvalidPartOrder: [400, 'The list of parts was not in ascending order. Parts must be ordered by part number.'],
+  InvalidTag: [400, 'The tag provided was not a valid tag.'],
   InvalidRange: [416, 'The requested range is not satisfiable'],
   InvalidRequest: [400, 'Invalid Request'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],

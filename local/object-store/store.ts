@@ -40,6 +40,13 @@ export interface ObjectVersion {
   headers: StoredHeaders;
   metadata: Record<string, string>;
   crc32: string | undefined;
+  /** Object tags, in the order they were given. */
+  tags: Tag[];
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
 }
 
 /** A version to insert: its seq comes from nextVersionSeq() in the same transaction (its id encodes it). */
@@ -58,6 +65,7 @@ interface VersionRow {
   headers: string;
   metadata: string;
   crc32: string | null;
+  tags: string;
   latest_seq?: number;
 }
 
@@ -94,7 +102,8 @@ CREATE TABLE IF NOT EXISTS versions (
   last_modified TEXT NOT NULL,
   headers TEXT NOT NULL,
   metadata TEXT NOT NULL,
-  crc32 TEXT
+  crc32 TEXT,
+  tags TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS versions_by_key ON versions (bucket, key, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
@@ -126,6 +135,7 @@ export class MetadataStore {
     this.db = openSqlite(path);
     this.sql = new StatementCache(this.db);
     this.db.exec(SCHEMA);
+    addColumnIfMissing(this.db, 'versions', 'tags', "TEXT NOT NULL DEFAULT '[]'");
     this.uploads = new UploadStore(this.db, this.sql);
   }
 
@@ -192,8 +202,8 @@ export class MetadataStore {
   insertVersion(v: NewVersion): ObjectVersion {
     this.sql
       .get(
-        `INSERT INTO versions (seq, bucket, key, version_id, delete_marker, blob, size, etag, last_modified, headers, metadata, crc32)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (seq, bucket, key, version_id, delete_marker, blob, size, etag, last_modified, headers, metadata, crc32, tags)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         v.seq,
@@ -208,8 +218,13 @@ export class MetadataStore {
         JSON.stringify(v.headers),
         JSON.stringify(v.metadata),
         v.crc32 ?? null,
+        JSON.stringify(v.tags),
       );
     return v;
+  }
+
+  setTags(seq: number, tags: Tag[]): void {
+    this.sql.get('UPDATE versions SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
   }
 
   deleteVersion(v: ObjectVersion): void {
@@ -284,6 +299,12 @@ export class MetadataStore {
   }
 }
 
+/** Data directories from before a column existed get it on open. */
+function addColumnIfMissing(db: Sqlite, table: string, column: string, definition: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
 function toBucket(row: BucketRow): Bucket {
   return {
     name: row.name,
@@ -307,5 +328,6 @@ function toVersion(row: VersionRow): ObjectVersion {
     headers: JSON.parse(row.headers) as StoredHeaders,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     crc32: row.crc32 ?? undefined,
+    tags: JSON.parse(row.tags) as Tag[],
   };
 }

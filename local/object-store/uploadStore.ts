@@ -3,7 +3,7 @@ import type { Sqlite } from '../storage/sqlite.js';
 import type { StatementCache } from '../storage/statementCache.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 import { checksumAlgorithmNamed } from './checksums.js';
-import type { StoredHeaders } from './store.js';
+import type { StoredHeaders, Tag } from './store.js';
 
 export interface Upload {
   /** Initiation order; the upload id encodes it (positionalIds.ts). */
@@ -17,6 +17,8 @@ export interface Upload {
   initiatedMs: number;
   headers: StoredHeaders;
   metadata: Record<string, string>;
+  /** x-amz-tagging given at creation: the completed object's tags. */
+  tags: Tag[];
   /** x-amz-checksum-algorithm given at creation: every part gets it, and the completed object too. */
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   /** x-amz-checksum-type: the object's checksum over its parts' checksums (S3's default) or over its bytes. */
@@ -46,6 +48,7 @@ interface UploadRow {
   initiated_ms: number;
   headers: string;
   metadata: string;
+  tags: string;
   checksum_algorithm: string | null;
   checksum_type: string;
 }
@@ -70,6 +73,7 @@ CREATE TABLE IF NOT EXISTS uploads (
   initiated_ms INTEGER NOT NULL,
   headers TEXT NOT NULL,
   metadata TEXT NOT NULL,
+  tags TEXT NOT NULL,
   checksum_algorithm TEXT,
   checksum_type TEXT NOT NULL
 );
@@ -105,8 +109,8 @@ export class UploadStore {
   create(u: Upload): void {
     this.sql
       .get(
-        `INSERT INTO uploads (seq, upload_id, bucket, key, initiated, initiated_ms, headers, metadata, checksum_algorithm, checksum_type)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO uploads (seq, upload_id, bucket, key, initiated, initiated_ms, headers, metadata, tags, checksum_algorithm, checksum_type)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         u.seq,
@@ -117,6 +121,7 @@ export class UploadStore {
         u.initiatedMs,
         JSON.stringify(u.headers),
         JSON.stringify(u.metadata),
+        JSON.stringify(u.tags),
         u.checksumAlgorithm ?? null,
         u.checksumType,
       );
@@ -192,6 +197,7 @@ function toUpload(row: UploadRow): Upload {
     initiatedMs: row.initiated_ms,
     headers: JSON.parse(row.headers) as StoredHeaders,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
+    tags: JSON.parse(row.tags) as Tag[],
     checksumAlgorithm: checksumAlgorithmNamed(row.checksum_algorithm ?? undefined),
     checksumType: row.checksum_type === 'FULL_OBJECT' ? 'FULL_OBJECT' : 'COMPOSITE',
   };

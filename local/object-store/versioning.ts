@@ -55,6 +55,7 @@ export function deleteObject(store: MetadataStore, bucket: Bucket, key: string, 
     headers: {},
     metadata: {},
     crc32: undefined,
+    tags: [],
   });
   return { kind: 'marker', marker, removed };
 }

@@ -104,7 +104,7 @@ describe('multipart uploads', () => {
     const upload = new Upload({
       client: s3,
       queueSize: 4,
-      params: { Bucket, Key: 'big/twenty.bin', Body: body, ContentType: 'application/x-meridian', Metadata: { origin: 'east' } },
+      params: { Bucket, Key: 'big/twenty.bin', Body: body, ContentType: 'application/x-meridian', Metadata: { origin: 'east' }, Tagging: 'kind=archive' },
     });
     const result = await upload.done();
     const partBuffers = [0, 1, 2, 3].map((i) => body.subarray(i * 5 * MiB, (i + 1) * 5 * MiB));
@@ -116,6 +116,7 @@ describe('multipart uploads', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'big/twenty.bin', ChecksumMode: 'ENABLED' }));
     expect(got.ContentType).toBe('application/x-meridian');
     expect(got.Metadata).toEqual({ origin: 'east' });
+    expect(got.TagCount).toBe(1);
     expect(got.ContentLength).toBe(body.length);
     expect(got.ETag).toBe(result.ETag);
     expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(body));

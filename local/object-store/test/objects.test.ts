@@ -4,12 +4,15 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
@@ -116,6 +119,35 @@ describe('objects', () => {
     expect(refused).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
     const got = await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'create-only' }));
     expect(await got.Body?.transformToString()).toBe('first');
+  });
+
+  it('tags objects: on PUT, by Put/Get/DeleteObjectTagging, kept or replaced on copy, and checked as S3 checks them', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'tagged', Body: 't', Tagging: 'team=search&note=two%20words' }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'objects', Key: 'tagged' }));
+    expect(head.$metadata.httpStatusCode).toBe(200);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'tagged' }));
+    expect(got.TagCount).toBe(2);
+    const tagSet = async (Key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key }))).TagSet;
+    expect(await tagSet('tagged')).toEqual([
+      { Key: 'team', Value: 'search' },
+      { Key: 'note', Value: 'two words' },
+    ]);
+    await s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'tagged-copy', CopySource: 'objects/tagged' }));
+    expect(await tagSet('tagged-copy')).toHaveLength(2);
+    await s3.send(new CopyObjectCommand({ Bucket: 'objects', Key: 'tagged-replaced', CopySource: 'objects/tagged', TaggingDirective: 'REPLACE', Tagging: 'only=one' }));
+    expect(await tagSet('tagged-replaced')).toEqual([{ Key: 'only', Value: 'one' }]);
+
+    await s3.send(new PutObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged', Tagging: { TagSet: [{ Key: 'replaced', Value: 'yes' }] } }));
+    expect(await tagSet('tagged')).toEqual([{ Key: 'replaced', Value: 'yes' }]);
+    const invalid = (TagSet: Array<{ Key: string; Value: string }>) => errorName(s3.send(new PutObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged', Tagging: { TagSet } })));
+    expect(await invalid([{ Key: 'aws:reserved', Value: 'x' }])).toBe('InvalidTag');
+    expect(await invalid([{ Key: 'dup', Value: '1' }, { Key: 'dup', Value: '2' }])).toBe('InvalidTag');
+    expect(await invalid(Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: '' })))).toBe('BadRequest');
+    expect(await errorName(s3.send(new PutObjectCommand({ Bucket: 'objects', Key: 'bad-tags', Body: 'x', Tagging: 'aws:no=1' })))).toBe('InvalidTag');
+    expect(await tagSet('tagged')).toEqual([{ Key: 'replaced', Value: 'yes' }]);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket: 'objects', Key: 'tagged' }));
+    expect(await tagSet('tagged')).toEqual([]);
+    expect(await errorName(s3.send(new GetObjectTaggingCommand({ Bucket: 'objects', Key: 'no-such-key' })))).toBe('NoSuchKey');
   });
 
   it('serves byte ranges', async () => {
