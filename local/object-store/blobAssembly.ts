@@ -1,6 +1,7 @@
 /**
  * A new blob made of byte ranges of existing ones (a part copied from an object, an object assembled
- * from its parts), digested on the way. Streams from disk to disk: memory stays at a read buffer.
+ * from its parts), digested on the way when asked. Streams from disk to disk: memory stays at a read
+ * buffer.
  */
 import type { BlobStore } from './blobs.js';
 import type { BodyDigests, ChecksumAlgorithm } from './checksums.js';
@@ -17,9 +18,16 @@ export interface AssembledBlob extends BodyDigests {
   size: number;
 }
 
+/** Joins the slices and digests them (MD5, CRC32 and the given algorithms). */
 export async function assembleBlob(blobs: BlobStore, slices: BlobSlice[], algorithms: ChecksumAlgorithm[]): Promise<AssembledBlob> {
-  const writer = await blobs.create();
   const digester = new BodyDigester(algorithms);
+  const { blob, size } = await joinSlices(blobs, slices, (data) => digester.update(data));
+  return { ...digester.digest(), blob, size };
+}
+
+/** Joins the slices without reading them for digests (a completed upload's parts were digested as they came in). */
+export async function joinSlices(blobs: BlobStore, slices: BlobSlice[], onData: (data: Buffer) => void = () => {}): Promise<{ blob: string; size: number }> {
+  const writer = await blobs.create();
   let size = 0;
   try {
     for (const slice of slices) {
@@ -27,12 +35,11 @@ export async function assembleBlob(blobs: BlobStore, slices: BlobSlice[], algori
       for await (const chunk of blobs.readStream(slice.blob, slice.range)) {
         const data = chunk as Buffer;
         size += data.length;
-        digester.update(data);
+        onData(data);
         await writer.write(data);
       }
     }
-    const blob = await writer.commit();
-    return { ...digester.digest(), blob, size };
+    return { blob: await writer.commit(), size };
   } catch (e) {
     await writer.discard();
     throw e;

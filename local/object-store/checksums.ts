@@ -28,11 +28,14 @@ export function checksumAlgorithmNamed(name: string | undefined): ChecksumAlgori
   return CHECKSUM_ALGORITHMS.find((a) => a === lower);
 }
 
+const CRC32_POLYNOMIAL = 0xedb88320;
+const CRC32C_POLYNOMIAL = 0x82f63b78;
+
 const CRC32C_TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    for (let k = 0; k < 8; k++) c = c & 1 ? CRC32C_POLYNOMIAL ^ (c >>> 1) : c >>> 1;
     table[n] = c >>> 0;
   }
   return table;
@@ -95,6 +98,51 @@ export class BodyDigester {
     for (const [a, s] of this.sums) checksums[a] = s.digest();
     return { md5: this.md5.digest('hex'), crc32: checksums.crc32 ?? '', checksums };
   }
+}
+
+function gf2Times(matrix: Uint32Array, vector: number): number {
+  let sum = 0;
+  for (let i = 0, v = vector >>> 0; v !== 0; i++, v >>>= 1) if (v & 1) sum ^= matrix[i] as number;
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, matrix: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(matrix, matrix[n] as number);
+}
+
+/**
+ * The CRC of A followed by B from crc(A), crc(B) and B's length, without the bytes (zlib's
+ * crc32_combine): a multipart object's full-object CRC comes from its parts' CRCs.
+ */
+function crcCombine(polynomial: number, crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  odd[0] = polynomial;
+  for (let n = 1; n < 32; n++) odd[n] = 1 << (n - 1);
+  gf2Square(even, odd); // two zero bits
+  gf2Square(odd, even); // four
+  let crc = crcA >>> 0;
+  let remaining = lengthB;
+  for (;;) {
+    gf2Square(even, odd);
+    if (remaining % 2 === 1) crc = gf2Times(even, crc);
+    remaining = Math.floor(remaining / 2);
+    if (remaining === 0) break;
+    gf2Square(odd, even);
+    if (remaining % 2 === 1) crc = gf2Times(odd, crc);
+    remaining = Math.floor(remaining / 2);
+    if (remaining === 0) break;
+  }
+  return (crc ^ crcB) >>> 0;
+}
+
+/** The base64 CRC32 (or CRC32C) of pieces laid end to end, from each piece's base64 CRC and length. */
+export function combineCrcs(algorithm: 'crc32' | 'crc32c', pieces: Array<{ crc: string; length: number }>): string {
+  const polynomial = algorithm === 'crc32' ? CRC32_POLYNOMIAL : CRC32C_POLYNOMIAL;
+  let crc = 0;
+  for (const p of pieces) crc = crcCombine(polynomial, crc, Buffer.from(p.crc, 'base64').readUInt32BE(0), p.length);
+  return uint32Base64(crc);
 }
 
 export function crc32Base64(data: Buffer): string {

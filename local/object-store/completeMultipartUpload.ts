@@ -5,9 +5,9 @@
  * refused changes nothing: the upload and its parts stay as they were.
  */
 import { createHash } from 'node:crypto';
-import { assembleBlob } from './blobAssembly.js';
+import { joinSlices } from './blobAssembly.js';
 import type { ChecksumAlgorithm } from './checksums.js';
-import { CHECKSUM_ALGORITHMS, compositeChecksum } from './checksums.js';
+import { CHECKSUM_ALGORITHMS, combineCrcs, compositeChecksum } from './checksums.js';
 import type { RequestContext } from './context.js';
 import { header, quoted, requireBucket, requireKey, sendXml, nowToTheSecond } from './context.js';
 import { requireUpload } from './multipartUpload.js';
@@ -86,11 +86,17 @@ export function multipartEtag(partMd5s: string[]): string {
   return `${md5.digest('hex')}-${partMd5s.length}`;
 }
 
+/** The CRC of the whole object, from its parts' CRCs: the bytes are not read again. */
+function fullObjectCrc(algorithm: 'crc32' | 'crc32c', parts: Part[]): string | undefined {
+  const pieces = parts.map((p) => ({ crc: p.checksums[algorithm], length: p.size }));
+  return pieces.every((p): p is { crc: string; length: number } => p.crc !== undefined) ? combineCrcs(algorithm, pieces) : undefined;
+}
+
 /** The object's checksum in the form the upload asked for at creation, if it asked. */
-function objectChecksum(upload: Upload, parts: Part[], full: Partial<Record<ChecksumAlgorithm, string>>): string | undefined {
+function objectChecksum(upload: Upload, parts: Part[]): string | undefined {
   const algorithm = upload.checksumAlgorithm;
   if (!algorithm) return undefined;
-  if (upload.checksumType === 'FULL_OBJECT') return full[algorithm];
+  if (upload.checksumType === 'FULL_OBJECT') return algorithm === 'crc32' || algorithm === 'crc32c' ? fullObjectCrc(algorithm, parts) : undefined;
   const partSums = parts.map((p) => p.checksums[algorithm]);
   return partSums.every((s): s is string => s !== undefined) ? compositeChecksum(algorithm, partSums) : undefined;
 }
@@ -107,8 +113,8 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
   const listed = parsePartList((await readSmallBody(ctx, PART_LIST_LIMIT)).toString('utf8'));
   const upload = requireUpload(ctx, key);
   const parts = chooseParts(ctx, upload, listed);
-  const fullObjectAlgorithms = upload.checksumType === 'FULL_OBJECT' && upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [];
-  const assembled = await assembleBlob(blobs, parts.map((p) => ({ blob: p.blob })), fullObjectAlgorithms);
+  const assembled = await joinSlices(blobs, parts.map((p) => ({ blob: p.blob })));
+  const crc32 = fullObjectCrc('crc32', parts);
   const etag = multipartEtag(parts.map((p) => p.etag));
   let outcome;
   try {
@@ -129,7 +135,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
         lastModified: nowToTheSecond(),
         headers: upload.headers,
         metadata: upload.metadata,
-        crc32: assembled.crc32,
+        crc32,
         tags: upload.tags,
       });
       enqueueObjectEvent(ctx, bucket, {
@@ -150,7 +156,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
   for (const p of outcome.partsGone) blobs.remove(p.blob);
   for (const old of outcome.removed) if (old.blob) blobs.remove(old.blob);
   ctx.services.outbox?.kick();
-  const checksum = objectChecksum(upload, parts, assembled.checksums);
+  const checksum = objectChecksum(upload, parts);
   const headers: Record<string, string> = {};
   if (outcome.enabled) headers['x-amz-version-id'] = outcome.version.versionId;
   sendXml(

@@ -54,6 +54,9 @@ export async function createMultipartUpload(ctx: RequestContext): Promise<void> 
     throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
   }
   const checksumType: ChecksumType = typeHeader ?? 'COMPOSITE';
+  if (checksumType === 'FULL_OBJECT' && (checksumAlgorithm === 'sha1' || checksumAlgorithm === 'sha256')) {
+    throw new S3Error('InvalidRequest', `The FULL_OBJECT checksum type cannot be used with the ${checksumAlgorithm.toUpperCase()} checksum algorithm.`);
+  }
   const tags = tagsFromHeader(ctx);
   const now = Date.now();
   const { store } = ctx.services;

@@ -22,6 +22,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BodyDigester } from '../checksums.js';
 import type { ObjectStore, S3EventMessage } from '../index.js';
 import { ACCOUNT, client, eventually, removeDir, REGION, start, tempDir } from './harness.js';
 
@@ -212,6 +213,23 @@ describe('multipart uploads', () => {
     expect(await old.Body?.transformToString()).toBe('one');
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'mp-versions', VersioningConfiguration: { Status: 'Suspended' } }));
     expect((await complete('three')).VersionId).toBeUndefined();
+  });
+
+  it('FULL_OBJECT checksums: the CRC32C of the whole object, from the parts, as S3 answers it', async () => {
+    const Key = 'full/crc32c';
+    const parts = [randomBytes(5 * MiB), randomBytes(MiB + 7)];
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'CRC32C', ChecksumType: 'FULL_OBJECT' }));
+    const Parts: CompletedPart[] = [];
+    for (const [i, Body] of parts.entries()) {
+      const res = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body, ChecksumAlgorithm: 'CRC32C' }));
+      Parts.push({ PartNumber: i + 1, ETag: res.ETag, ChecksumCRC32C: res.ChecksumCRC32C });
+    }
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts } }));
+    const whole = new BodyDigester(['crc32c']);
+    whole.update(Buffer.concat(parts));
+    expect(done).toMatchObject({ ChecksumCRC32C: whole.digest().checksums.crc32c, ChecksumType: 'FULL_OBJECT' });
+    const sha = s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256', ChecksumType: 'FULL_OBJECT' }));
+    expect((await failure(sha)).name).toBe('InvalidRequest');
   });
 
   it('refuses a bad part list with S3 error codes, and changes nothing', async () => {
