@@ -113,7 +113,11 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
   const listed = parsePartList((await readSmallBody(ctx, PART_LIST_LIMIT)).toString('utf8'));
   const upload = requireUpload(ctx, key);
   const parts = chooseParts(ctx, upload, listed);
-  const assembled = await joinSlices(blobs, parts.map((p) => ({ blob: p.blob })));
+  const assembled = await joinSlices(blobs, parts.map((p) => ({ blob: p.blob }))).catch((e: unknown) => {
+    // An abort (or the age sweep) removed the parts' files while they were being joined.
+    if (!store.uploads.get(upload.uploadId)) throw new S3Error('NoSuchUpload', undefined, { UploadId: upload.uploadId });
+    throw e;
+  });
   const crc32 = fullObjectCrc('crc32', parts);
   const etag = multipartEtag(parts.map((p) => p.etag));
   let outcome;
