@@ -155,8 +155,9 @@ describe('versioning', () => {
     // ends on a 'null' version, which the loop deletes before asking for the next page.
     await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} null` })));
     await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    for (let round = 0; round < 3; round++) await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} ${round}` })));
-    await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+    await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} versioned` })));
+    // Each plain delete of a key adds a delete marker, even on top of another: three rounds, three markers a key.
+    for (let round = 0; round < 3; round++) await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
 
     let deleted = 0;
     let pages = 0;
