@@ -164,7 +164,7 @@ describe('round-robin replication round a ring of three object stores', () => {
     const next = s3Client(b.port, b.name);
     const sent: { command: string; owner: unknown }[] = [];
     next.middlewareStack.add((handler, context) => async (args) => {
-      sent.push({ command: context.commandName, owner: (args.input as { ExpectedBucketOwner?: unknown }).ExpectedBucketOwner });
+      sent.push({ command: String(context.commandName), owner: (args.input as { ExpectedBucketOwner?: unknown }).ExpectedBucketOwner });
       return handler(args);
     }, { step: 'initialize' });
     const hop = { source: a.s3, next, nextBucket: b.bucket, nextBucketOwner: '111111111111' };
