@@ -151,7 +151,7 @@ function checkStatements(where: string, doc: unknown): void {
     if (everything && !RESOURCE_WILDCARD_ALLOWED.some((e) => e.where.test(where))) {
       throw new InsecureTemplateError(
         `${where}: statement ${i} allows ${actions.map(String).join(', ')} on ${s.NotResource !== undefined ? 'every resource but NotResource' : 'every resource ("*")'}; ` +
-          'name the resources by ARN (e.g. !GetAtt Table.Arn, arn:${AWS::Partition}:s3:::bucket/prefix*)',
+          `name the resources by ARN (e.g. !GetAtt Table.Arn, arn:\${AWS::Partition}:s3:::bucket/prefix*); "*" is allowed only in ${RESOURCE_WILDCARD_ALLOWED.map((e) => e.why).join(', ')}`,
       );
     }
     const principal = s.Principal;

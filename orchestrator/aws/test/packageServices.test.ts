@@ -11,7 +11,7 @@ import { isFromRegion, originOf, type OriginRecord } from '../../../replication/
 import { cfnLintVersion, formatFinding, lintFiles, lintTemplate } from './support/cfnLint.js';
 import { passesFilters } from './support/eventFilter.js';
 import { readZip } from './support/readZip.js';
-import { fixtureService, policyStatements, readTemplate, resourcesOf } from './support/templates.js';
+import { fixtureConfig, fixtureService, policyStatements, readTemplate, resourcesOf } from './support/templates.js';
 
 /**
  * Packages, with no AWS credentials, every service of the repository (whatever services/ holds today) and
@@ -73,12 +73,37 @@ describe('meridian package: every service, both regions, no credentials', () => 
     expect(problems).toEqual([]);
   });
 
-  it('the validator does fail: a misspelt property is an error, a retained table that may be replaced a warning', () => {
+  it('the linter does fail: each mistake the npm validator caught, and more, is reported', () => {
+    // What the npm cfn-lint (1.9.7 with a 2023 specification) reported before it was dropped, then what only this one reports.
+    const mistakes: [string, string, (t: CfTemplate) => void][] = [
+      ['a misspelt property', 'E3002', (t) => void (t.Resources.Bucket!.Properties!.BucketNmae = 'typo')],
+      ['a property of the wrong type', 'E3012', (t) => void (t.Resources.TriggerEventSourceMappingDynamodbTable!.Properties!.BatchSize = 'lots')],
+      ['a GetAtt of a missing resource', 'E1010', (t) => void (t.Resources.TriggerEventSourceMappingDynamodbTable!.Properties!.EventSourceArn = { 'Fn::GetAtt': ['Nope', 'StreamArn'] })],
+      ['a missing attribute', 'E1010', (t) => void (t.Resources.TriggerEventSourceMappingDynamodbTable!.Properties!.EventSourceArn = { 'Fn::GetAtt': ['Table', 'Nope'] })],
+      ['a Ref of a missing resource', 'E1020', (t) => void (t.Resources.BucketTopicPolicy!.Properties!.Topics = [{ Ref: 'Nope' }])],
+      ['text where an ARN belongs', 'E3031', (t) => void (t.Resources.TriggerEventSourceMappingDynamodbTable!.Properties!.EventSourceArn = 'not-an-arn')],
+      ['a circular dependency', 'E3004', (t) => void (t.Resources.BucketTopic!.DependsOn = 'Bucket')],
+      ['a DependsOn of a missing resource', 'E3005', (t) => void (t.Resources.Bucket!.DependsOn = 'Nope')],
+      ['a retired runtime', 'E2533', (t) => void (t.Resources.CheckLambdaFunction!.Properties!.Runtime = 'nodejs8.10')],
+      ['a number out of range', 'E3034', (t) => void (t.Resources.TriggerEventSourceMappingDynamodbTable!.Properties!.BatchSize = 1_000_000)],
+      ['${AWS::Region} outside Fn::Sub', 'E1029', (t) => void (t.Outputs!.Where = { Value: { 'Fn::Join': ['', ['in ${AWS::Region}']] } })],
+      ['a DeletionPolicy without UpdateReplacePolicy', 'W3011', (t) => void delete t.Resources.Table!.UpdateReplacePolicy],
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-lint-mistakes-'));
+    const files = mistakes.map(([, , mistake], i) => {
+      const t = structuredClone(template('global-things', HOME));
+      mistake(t);
+      const file = join(dir, `${i}.json`);
+      writeFileSync(file, JSON.stringify(t, null, 1));
+      return file;
+    });
+    const findings = lintFiles(files, HOME);
+    const reported = mistakes.map(([what, rule], i) => `${what}: ${findings.some((f) => f.file === files[i] && f.rule === rule) ? rule : `no ${rule} in ${JSON.stringify(findings.filter((f) => f.file === files[i]).map((f) => f.rule))}`}`);
+    expect(reported).toEqual(mistakes.map(([what, rule]) => `${what}: ${rule}`));
+    // A mistake in memory is written out and linted the same way.
     const t = structuredClone(template('every-feature', HOME));
-    const bucket = t.Resources.SiteBucket!;
-    bucket.Properties = { ...bucket.Properties, BucketNmae: 'typo' };
-    delete t.Resources.Things!.UpdateReplacePolicy;
-    expect(lintTemplate(t, HOME).map((f) => `${f.rule} ${f.path}`).sort()).toEqual(['E3002 Resources/SiteBucket/Properties/BucketNmae', 'W3011 Resources/Things']);
+    t.Resources.SiteBucket!.Properties = { ...t.Resources.SiteBucket!.Properties, BucketNmae: 'typo' };
+    expect(lintTemplate(t, HOME).map((f) => `${f.rule} ${f.path}`)).toEqual(['E3002 Resources/SiteBucket/Properties/BucketNmae']);
   });
 
   it('says how to install cfn-lint when it is missing', () => {
@@ -183,6 +208,13 @@ describe('what AWS needs of the packaged templates (issue 10)', () => {
       expect(role.map((x) => JSON.stringify(x.statement.Resource))).toEqual([domainResources]);
     }
   });
+
+  it('packaging refuses a region whose config gives the search functions no engine on AWS, naming the key to set', async () => {
+    // The fixture config has no aws: block (the local cloud needs none).
+    const error = await packageServices({ stage: STAGE, regions: [OTHER], serviceDirs: discoverServiceDirs().filter((d) => d.endsWith('/search')), configDir: fixtureConfig, outDir: mkdtempSync(join(tmpdir(), 'meridian-pkg-')) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/MERIDIAN_SEARCH_ENGINE: is "", which is no engine on AWS\. Set aws\.search\.engine: opensearch in config\/us-west-2\.yml/);
+  }, 120_000);
 
   it('the search functions get the domain\'s endpoint from the template and the engine from config/<region>.yml aws.search', () => {
     for (const region of [HOME, OTHER]) {
