@@ -15,11 +15,11 @@ import { fixtureConfig, fixtureService, policyStatements, readTemplate, resource
 
 /**
  * Packages, with no AWS credentials, every service of the repository (whatever services/ holds today) and
- * Meridian's two fixtures (the 2018 plugins' service, and one using every feature) for both regions, then
+ * Meridian's plugin fixtures (the 2018 plugins' service, one using every feature, one importing) for both regions, then
  * checks the templates a user would deploy: valid CloudFormation, the front door, global tables, security.
  */
 const STAGE = 'test';
-const FIXTURES = [fixtureService('global-things'), fixtureService('every-feature')];
+const FIXTURES = [fixtureService('global-things'), fixtureService('every-feature'), fixtureService('things-reader')];
 const HOME = 'us-east-1';
 const OTHER = 'us-west-2';
 
