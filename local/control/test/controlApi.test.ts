@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GlobalTableDefinition } from '../../global-tables/replicationState.js';
 import { freePort } from '../../http/freePort.js';
+import { importedFolders } from '../../test/support/moduleImports.js';
 import { close, listen, sendJson } from '../../http/server.js';
 import { controlApi } from '../controlApi.js';
 import type { ControlledCloud, DeployRequest } from '../controlledCloud.js';
@@ -149,15 +151,15 @@ describe('deploy and remove', () => {
   });
 
   it.each([
-    ['a body that is not JSON', '{"region": "us-east-1",', 400, 'body is not valid JSON'],
-    ['no body at all', '', 400, 'body is not valid JSON'],
-    ['a body over 64 KiB', JSON.stringify({ region: 'us-east-1', serviceDirs: ['x'.repeat(MAX_CONTROL_BODY)], stage: 'local' }), 413, `request body is larger than ${MAX_CONTROL_BODY} bytes`],
-    ['no region', deployBody({ region: 7 }), 400, 'region must be a region name such as us-east-1'],
-    ['serviceDirs not a list of strings', deployBody({ serviceDirs: ['a', 3] }), 400, 'serviceDirs must be a list of service directories'],
-    ['a stage with a slash', deployBody({ stage: '../prod' }), 400, 'stage must contain only letters, digits and -'],
-    ['an empty stage', deployBody({ stage: '' }), 400, 'stage must contain only letters, digits and -'],
-    ['force that is not a boolean', deployBody({ force: 'yes' }), 400, 'force must be true or false'],
-  ])('%s: %i with the reason, and nothing is deployed', async (_what, body, status, message) => {
+    [400, 'a body that is not JSON', '{"region": "us-east-1",', 'body is not valid JSON'],
+    [400, 'no body at all', '', 'body is not valid JSON'],
+    [413, 'a body over 64 KiB', JSON.stringify({ region: 'us-east-1', serviceDirs: ['x'.repeat(MAX_CONTROL_BODY)], stage: 'local' }), `request body is larger than ${MAX_CONTROL_BODY} bytes`],
+    [400, 'no region', deployBody({ region: 7 }), 'region must be a region name such as us-east-1'],
+    [400, 'serviceDirs not a list of strings', deployBody({ serviceDirs: ['a', 3] }), 'serviceDirs must be a list of service directories'],
+    [400, 'a stage with a slash', deployBody({ stage: '../prod' }), 'stage must contain only letters, digits and -'],
+    [400, 'an empty stage', deployBody({ stage: '' }), 'stage must contain only letters, digits and -'],
+    [400, 'force that is not a boolean', deployBody({ force: 'yes' }), 'force must be true or false'],
+  ])('%i for %s, with the reason; nothing is deployed', async (status, _what, body, message) => {
     for (const path of ['/_meridian/deploy', '/_meridian/remove']) {
       const res = await post(path, body);
       expect(res.status).toBe(status);
@@ -237,3 +239,8 @@ function ndjson(res: Response) {
   };
   return { next, rest };
 }
+
+it('imports only node, local/http and the global-table definition (README: what it may import); the cloud comes in as ControlledCloud', () => {
+  const dir = fileURLToPath(new URL('..', import.meta.url));
+  expect([...importedFolders(dir)].sort()).toEqual(['local/control', 'local/global-tables', 'local/http', 'node:http']);
+});

@@ -1,6 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../http/freePort.js';
+import { importedFolders } from '../../test/support/moduleImports.js';
 import { close, listen, readBody, sendJson } from '../../http/server.js';
 import { MAX_BODY } from '../forward.js';
 import { startFrontDoor, type FrontDoor, type LocalAnswer } from '../frontDoor.js';
@@ -187,3 +189,8 @@ function post(url: string, body: Buffer, opts: { chunked?: boolean } = {}): Prom
     req.end(body);
   });
 }
+
+it('imports only node and local/http (README: what it may import); the regions come in through OriginDirectory', () => {
+  const dir = fileURLToPath(new URL('..', import.meta.url));
+  expect([...importedFolders(dir)].sort()).toEqual(['local/front-door', 'local/http', 'node:http']);
+});
