@@ -26,9 +26,24 @@ export interface RegionConfig {
   /** 1 = nearest: the front door prefers lower ranks among healthy regions. */
   latencyRank: number;
   names: { searchBucket: string; siteBucket: string };
+  /** The local cloud's search engine (the AWS target reads `aws.search`). */
   search: { engine: SearchEngineKind; endpoint?: string };
   globalTables: { mode: GlobalTableMode };
   local: { ports: LocalPorts };
+  /** What the AWS target deploys in this region; the local cloud never reads it (as AWS never reads `local`). */
+  aws?: AwsRegionSettings;
+}
+
+/** The search engine a region runs on AWS: only an Amazon OpenSearch Service domain today. */
+export interface AwsSearchSettings {
+  /** Unset: the AWS target refuses to package a function that would then have no search engine. */
+  engine?: 'opensearch';
+  instanceType: string;
+  instanceCount: number;
+}
+
+export interface AwsRegionSettings {
+  search: AwsSearchSettings;
 }
 
 export interface MeridianConfig {
@@ -134,6 +149,7 @@ function parseRegion(path: string, fileRegion: string, offset: number): RegionCo
     },
     search: endpoint === undefined ? { engine } : { engine, endpoint: str(endpoint, where('search.endpoint')) },
     globalTables: { mode },
+    aws: awsSettings(doc, where),
     local: {
       ports: {
         api: portOf('api'),
@@ -169,6 +185,26 @@ function parseNetwork(value: unknown): MeridianConfig['network'] {
 /** True when the cloud binds to loopback only: nothing but this machine can reach it. */
 export function bindsLoopbackOnly(config: MeridianConfig): boolean {
   return config.network.bind === '127.0.0.1' || config.network.bind === '::1' || config.network.bind.startsWith('127.');
+}
+
+/**
+ * `aws:` in a region file. Defaults suit a small deployment (one t3.small.search node; see
+ * services/search/README.md); the engine has none, so a region file says what AWS runs.
+ */
+function awsSettings(doc: unknown, where: (key: string) => string): AwsRegionSettings {
+  const engine = get(doc, 'aws.search.engine');
+  if (engine !== undefined && engine !== 'opensearch') {
+    throw new ConfigError(
+      `${where('aws.search.engine')} must be opensearch (an Amazon OpenSearch Service domain, signed with SigV4 by the functions' role), got "${String(engine)}"; the local engine exists only in the local cloud (search.engine)`,
+    );
+  }
+  const instanceType = str(get(doc, 'aws.search.instanceType') ?? 't3.small.search', where('aws.search.instanceType'));
+  if (!instanceType.endsWith('.search')) throw new ConfigError(`${where('aws.search.instanceType')} must be an OpenSearch Service instance type such as t3.small.search or r7g.large.search, got "${instanceType}"`);
+  const instanceCount = get(doc, 'aws.search.instanceCount') ?? 1;
+  if (typeof instanceCount !== 'number' || !Number.isInteger(instanceCount) || instanceCount < 1) {
+    throw new ConfigError(`${where('aws.search.instanceCount')} must be a whole number of data nodes, at least 1`);
+  }
+  return { search: { ...(engine === undefined ? {} : { engine }), instanceType, instanceCount } };
 }
 
 /** Every region's `next` must lead round all regions and back: one ring, no dead ends, no sub-rings. */

@@ -362,7 +362,11 @@ class StackScope implements ResolveScope {
       }
     }
     const environment: Record<string, string> = {};
-    for (const [k, v] of Object.entries(fn.environment)) environment[k] = resolveString(v, this, `functions.${fn.key}.environment.${k}`);
+    for (const [k, v] of Object.entries(fn.environment)) {
+      // What the region sets itself (its own search engine, ...) is not read from serverless.yml, which may name AWS-only resources there.
+      if (Object.hasOwn(this.opts.regionEnvironment, k)) continue;
+      environment[k] = resolveString(v, this, `functions.${fn.key}.environment.${k}`);
+    }
     return {
       name: fn.name,
       handlerFile: fn.handlerFile,

@@ -1,75 +1,45 @@
-import { request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendJson } from '../http/server.js';
-
-/** A region the front door may send requests to, nearest first. */
-export interface Origin {
-  region: string;
-  /** Base URL of the region's API endpoint. */
-  api: string;
-}
-
-// API Gateway's own payload limit.
-const MAX_BODY = 10 * 1024 * 1024;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { close, listen, sendJson } from '../http/server.js';
+import { forward } from './forward.js';
+import type { OriginDirectory } from './originDirectory.js';
 
 /**
- * The local front door (CloudFront → Route 53 latency routing): each request goes to the nearest
- * region the caller lists as available; when a region refuses the connection the same request is
- * sent to the next one, so a region that just went down costs no failed request.
+ * Answers the requests the front door serves itself (the local cloud's control API); resolves false
+ * for any it leaves to the regions. Errors it throws become a 500 from the front door.
  */
-export async function forward(req: IncomingMessage, res: ServerResponse, origins: Origin[]): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBody(req, MAX_BODY);
-  } catch (e) {
-    if (e instanceof BodyTooLargeError) return sendJson(res, 413, { message: e.message });
-    throw e;
-  }
-  const tried: string[] = [];
-  for (const origin of origins) {
-    try {
-      await relay(req, body, res, origin);
-      return;
-    } catch (e) {
-      if (res.headersSent) return void res.destroy(); // failed mid-answer: too late to try elsewhere
-      if (!isUnreachable(e)) throw e;
-      tried.push(origin.region);
-    }
-  }
-  sendJson(res, 503, {
-    message: tried.length === 0 ? 'no region is available' : `no region answered (tried ${tried.join(', ')})`,
-  });
+export type LocalAnswer = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface FrontDoorOptions {
+  port: number;
+  origins: OriginDirectory;
+  answerLocally?: LocalAnswer;
+  log?: (line: string) => void;
 }
 
-function relay(req: IncomingMessage, body: Buffer, res: ServerResponse, origin: Origin): Promise<void> {
-  const target = new URL(req.url ?? '/', origin.api);
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-  }
-  headers.host = target.host;
-  headers['content-length'] = String(body.length);
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    const upstream = request(target, { method: req.method, headers }, (answer) => {
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-      }
-      res.writeHead(answer.statusCode ?? 502, out);
-      answer.pipe(res);
-      answer.on('end', () => resolve());
-      answer.on('error', () => {
-        res.destroy();
-        resolve();
-      });
+export interface FrontDoor {
+  url: string;
+  /** Stops listening and drops open connections: the port refuses at once. */
+  close(): Promise<void>;
+}
+
+/**
+ * The local front door (CloudFront → Route 53 latency routing with health checks) on 127.0.0.1:port:
+ * each request goes to the nearest origin the directory calls healthy, and fails over per request.
+ */
+export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
+  const log = opts.log ?? (() => {});
+  const server = createServer((req, res) => {
+    serve(req, res, opts).catch((e: Error) => {
+      log(e.stack ?? e.message);
+      if (!res.headersSent) sendJson(res, 500, { message: 'internal error in the front door' });
+      else res.destroy();
     });
-    upstream.on('error', reject);
-    upstream.end(body);
   });
+  await listen(server, opts.port);
+  return { url: `http://127.0.0.1:${opts.port}`, close: () => close(server) };
 }
 
-function isUnreachable(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT';
+async function serve(req: IncomingMessage, res: ServerResponse, opts: FrontDoorOptions): Promise<void> {
+  if (opts.answerLocally && (await opts.answerLocally(req, res))) return;
+  await forward(req, res, opts.origins.originsNearestFirst());
 }

@@ -1,12 +1,27 @@
 /**
- * Object bytes on disk, one file per stored version, named by a random id: a key never becomes a
- * path, so `../` keys cannot escape. Files are fsynced (and their directory) before the metadata row
- * that points at them commits, so an acknowledged write survives kill -9.
+ * Object bytes on disk, one file per stored version or multipart part, named by a random id: a key
+ * never becomes a path, so `../` keys cannot escape. Files are written as the bytes arrive (never held
+ * whole in memory) and fsynced, with their directory, before the metadata row that points at them
+ * commits, so an acknowledged write survives kill -9.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readFile } from 'node:fs/promises';
+import type { ReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { link, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** A blob being written: append, then commit (fsync) or discard. */
+export interface BlobWriter {
+  readonly id: string;
+  write(chunk: Buffer): Promise<void>;
+  /** Flushes to disk; the id may then be referenced by a committed row. */
+  commit(): Promise<string>;
+  /** Removes the partial file (errors ignored: a leftover is swept at the next start). */
+  discard(): Promise<void>;
+}
+
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export class BlobStore {
   constructor(private readonly root: string) {
@@ -18,34 +33,79 @@ export class BlobStore {
     return join(this.root, id.slice(0, 2), id);
   }
 
-  /** Writes and fsyncs a new blob; returns its id. */
-  async write(data: Buffer): Promise<string> {
+  private async newId(): Promise<{ id: string; dir: string }> {
     const id = randomBytes(16).toString('hex');
     const dir = join(this.root, id.slice(0, 2));
     await mkdir(dir, { recursive: true });
-    const file = await open(this.pathOf(id), 'wx');
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
+    return { id, dir };
+  }
+
+  /** Starts a new blob file to be filled chunk by chunk. */
+  async create(): Promise<BlobWriter> {
+    const { id, dir } = await this.newId();
+    const path = this.pathOf(id);
+    const file: FileHandle = await open(path, 'wx');
+    let closed = false;
+    const closeOnce = async () => {
+      if (closed) return;
+      closed = true;
       await file.close();
+    };
+    // Socket reads arrive in 16-64 KiB pieces; gathering them saves a syscall per piece.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      let offset = 0;
+      while (offset < data.length) offset += (await file.write(data, offset)).bytesWritten;
+    };
+    return {
+      id,
+      async write(chunk) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+      },
+      async commit() {
+        await flush();
+        await file.sync();
+        await closeOnce();
+        await syncDir(dir);
+        return id;
+      },
+      async discard() {
+        await closeOnce().catch(() => undefined);
+        rmSync(path, { force: true });
+      },
+    };
+  }
+
+  /** Writes and fsyncs a new blob from a buffer; returns its id. */
+  async write(data: Buffer): Promise<string> {
+    const writer = await this.create();
+    try {
+      await writer.write(data);
+      return await writer.commit();
+    } catch (e) {
+      await writer.discard();
+      throw e;
     }
-    await syncDir(dir);
-    return id;
   }
 
   /** A new blob with the same bytes (a hard link: copies are instant and never mutate). */
   async duplicate(sourceId: string): Promise<string> {
-    const id = randomBytes(16).toString('hex');
-    const dir = join(this.root, id.slice(0, 2));
-    await mkdir(dir, { recursive: true });
+    const { id, dir } = await this.newId();
     await link(this.pathOf(sourceId), this.pathOf(id));
     await syncDir(dir);
     return id;
   }
 
-  read(id: string): Promise<Buffer> {
-    return readFile(this.pathOf(id));
+  /** Bytes start..end (inclusive) of a blob, streamed from disk. */
+  readStream(id: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(id), range ? { start: range.start, end: range.end } : {});
   }
 
   /** Removes a blob no row points at any more; a leftover is only wasted space, so errors are ignored. */

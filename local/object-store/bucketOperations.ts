@@ -3,7 +3,7 @@ import { bucketNameProblem } from './bucketNames.js';
 import type { RequestContext } from './context.js';
 import { requireBucket, sendEmpty, sendXml } from './context.js';
 import { notificationXml, parseNotificationXml, loadNotificationConfig } from './notifications.js';
-import { readUpload } from './requestBody.js';
+import { readSmallBody } from './requestBody.js';
 import { S3Error } from './s3Errors.js';
 import type { XmlNode } from './xml.js';
 import { childText, document, el, escapeXml, node, parseXml, XmlParseError } from './xml.js';
@@ -11,7 +11,7 @@ import { childText, document, el, escapeXml, node, parseXml, XmlParseError } fro
 const CONFIG_BODY_LIMIT = 1024 * 1024;
 
 async function readXmlBody(ctx: RequestContext, rootName: string, optional = false): Promise<XmlNode | undefined> {
-  const { data } = await readUpload(ctx, CONFIG_BODY_LIMIT);
+  const data = await readSmallBody(ctx, CONFIG_BODY_LIMIT);
   const text = data.toString('utf8').trim();
   if (!text) {
     if (optional) return undefined;
@@ -49,7 +49,8 @@ export async function createBucket(ctx: RequestContext): Promise<void> {
   if (constraint && constraint !== region) {
     throw new S3Error('IllegalLocationConstraintException', `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`);
   }
-  if (!ctx.services.store.createBucket(name, new Date().toISOString())) {
+  // us-east-1 keeps S3's legacy answer: creating a bucket you already own there succeeds (and changes nothing).
+  if (!ctx.services.store.createBucket(name, new Date().toISOString()) && region !== 'us-east-1') {
     throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
   }
   sendEmpty(ctx, 200, { location: `/${name}` });
@@ -61,12 +62,15 @@ export function headBucket(ctx: RequestContext): void {
 }
 
 export function deleteBucket(ctx: RequestContext): void {
-  const { store } = ctx.services;
-  store.transaction(() => {
+  const { store, blobs } = ctx.services;
+  const parts = store.transaction(() => {
     const bucket = requireBucket(ctx);
     if (store.bucketHasVersions(bucket.name)) throw new S3Error('BucketNotEmpty', undefined, { BucketName: bucket.name });
     store.deleteBucket(bucket.name);
+    // S3 deletes a bucket with multipart uploads in progress, and the uploads with it.
+    return store.uploads.inBucket(bucket.name).flatMap((u) => store.uploads.remove(u.uploadId));
   });
+  for (const p of parts) blobs.remove(p.blob);
   sendEmpty(ctx, 204);
 }
 
@@ -99,7 +103,7 @@ export function getBucketNotification(ctx: RequestContext): void {
 
 export async function putBucketNotification(ctx: RequestContext): Promise<void> {
   requireBucket(ctx);
-  const { data } = await readUpload(ctx, CONFIG_BODY_LIMIT);
+  const data = await readSmallBody(ctx, CONFIG_BODY_LIMIT);
   const config = parseNotificationXml(data.toString('utf8'));
   const { store } = ctx.services;
   store.transaction(() => store.setNotification(requireBucket(ctx).name, config.rules.length || config.eventBridge ? JSON.stringify(config) : undefined));

@@ -4,6 +4,7 @@ import { header, nowToTheSecond, quoted, requireBucket, requireKey, sendXml } fr
 import { resolveVersion } from './getObject.js';
 import { enqueueObjectEvent } from './objectEvents.js';
 import { storedHeadersFrom, userMetadataFrom } from './objectHeaders.js';
+import { tagsFromHeader } from './objectTagging.js';
 import { etagListMatches } from './preconditions.js';
 import { S3Error } from './s3Errors.js';
 import { putVersion } from './versioning.js';
@@ -47,6 +48,9 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   checkCopySourceConditions(ctx, src.etag, src.lastModified);
   const directive = (header(ctx, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive' });
+  const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive' });
+  const tags = taggingDirective === 'COPY' ? src.tags : tagsFromHeader(ctx);
   if (directive === 'COPY' && source.bucket === ctx.bucket && source.key === key && source.versionId === null) {
     throw new S3Error(
       'InvalidRequest',
@@ -69,6 +73,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
         headers: directive === 'COPY' ? src.headers : storedHeadersFrom(ctx.req.headers),
         metadata: directive === 'COPY' ? src.metadata : userMetadataFrom(ctx.req.headers),
         crc32: src.crc32,
+        tags,
       });
       enqueueObjectEvent(ctx, bucket, {
         eventName: 'ObjectCreated:Copy',
@@ -77,7 +82,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
         etag: src.etag,
         ...(bucket.versioning && { versionId: result.version.versionId }),
       });
-      return { ...result, versioned: bucket.versioning !== undefined };
+      return { ...result, enabled: bucket.versioning === 'Enabled' };
     });
   } catch (e) {
     blobs.remove(blob);
@@ -86,12 +91,12 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   for (const old of outcome.removed) if (old.blob) blobs.remove(old.blob);
   ctx.services.outbox?.kick();
   const headers: Record<string, string> = {};
-  if (outcome.versioned) headers['x-amz-version-id'] = outcome.version.versionId;
+  if (outcome.enabled) headers['x-amz-version-id'] = outcome.version.versionId;
   if (sourceBucket.versioning !== undefined) headers['x-amz-copy-source-version-id'] = src.versionId;
   sendXml(ctx, 200, document('CopyObjectResult', el('LastModified', outcome.version.lastModified), el('ETag', quoted(src.etag))), headers);
 }
 
-function checkCopySourceConditions(ctx: RequestContext, etag: string, lastModified: string): void {
+export function checkCopySourceConditions(ctx: RequestContext, etag: string, lastModified: string): void {
   const modified = new Date(lastModified).getTime();
   const ifMatch = header(ctx, 'x-amz-copy-source-if-match');
   const ifNoneMatch = header(ctx, 'x-amz-copy-source-if-none-match');

@@ -2,7 +2,7 @@
 import type { RequestContext } from './context.js';
 import { nowToTheSecond, requireBucket, requireKey, sendEmpty, sendXml } from './context.js';
 import { enqueueObjectEvent } from './objectEvents.js';
-import { readUpload } from './requestBody.js';
+import { readSmallBody } from './requestBody.js';
 import { S3Error } from './s3Errors.js';
 import type { Bucket } from './store.js';
 import type { DeleteOutcome } from './versioning.js';
@@ -50,7 +50,7 @@ const MAX_KEYS_PER_DELETE = 1000;
 
 export async function deleteObjects(ctx: RequestContext): Promise<void> {
   requireBucket(ctx);
-  const { data } = await readUpload(ctx, 2 * 1024 * 1024);
+  const data = await readSmallBody(ctx, 2 * 1024 * 1024);
   let root;
   try {
     root = parseXml(data.toString('utf8'));

@@ -1,6 +1,13 @@
 /** S3 event notification messages in AWS's shape (event structure version 2.1). */
 
-export type S3EventName = 'ObjectCreated:Put' | 'ObjectCreated:Copy' | 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated';
+export type S3EventName =
+  | 'ObjectCreated:Put'
+  | 'ObjectCreated:Copy'
+  | 'ObjectCreated:CompleteMultipartUpload'
+  | 'ObjectRemoved:Delete'
+  | 'ObjectRemoved:DeleteMarkerCreated'
+  | 'ObjectTagging:Put'
+  | 'ObjectTagging:Delete';
 
 export interface S3EventRecord {
   eventVersion: '2.1';

@@ -1,4 +1,6 @@
 /** GetObject and HeadObject: version resolution, delete markers, conditional requests and byte ranges. */
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from './context.js';
 import { header, quoted, requireBucket, requireKey } from './context.js';
 import { objectResponseHeaders } from './objectHeaders.js';
@@ -57,9 +59,13 @@ export async function getObject(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  const data = await ctx.services.blobs.read(v.blob ?? '');
+  // Streamed from disk: a large object never sits whole in memory. Open first, so a missing file is
+  // still an S3 error rather than a response cut short.
+  const stream = ctx.services.blobs.readStream(v.blob ?? '', range ?? { start: 0, end: v.size - 1 });
+  await once(stream, 'ready');
   ctx.res.writeHead(range ? 206 : 200, headers);
-  ctx.res.end(range ? data.subarray(range.start, range.end + 1) : data);
+  // A client that hangs up mid-body is not an error of ours; the pipeline closes the file either way.
+  await pipeline(stream, ctx.res).catch(() => undefined);
 }
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (or several ranges) means the whole object, as S3 does. */

@@ -17,6 +17,10 @@ import { copyObject } from './copyObject.js';
 import { deleteObject, deleteObjects } from './deleteObject.js';
 import { getObject } from './getObject.js';
 import { listObjectsV1, listObjectsV2, listObjectVersions } from './listObjects.js';
+import { completeMultipartUpload } from './completeMultipartUpload.js';
+import { listMultipartUploads, listParts } from './multipartListings.js';
+import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipartUpload.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './objectTagging.js';
 import { putObject } from './putObject.js';
 import type { Operation } from './router.js';
 import { route } from './router.js';
@@ -41,6 +45,16 @@ const OPERATIONS: Record<Operation, (ctx: RequestContext) => void | Promise<void
   GetObject: getObject,
   HeadObject: getObject,
   DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+  ListMultipartUploads: listMultipartUploads,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
 };
 
 export function createHandler(services: Services, log: (message: string) => void) {

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
+import { DEFAULT_ABANDONED_UPLOAD_AGE_MS, startAbandonedUploadSweeper } from './abandonedUploads.js';
 import { BlobStore } from './blobs.js';
 import type { S3EventMessage } from './eventRecords.js';
 import { createHandler } from './handler.js';
@@ -25,8 +26,10 @@ export interface ObjectStoreOptions {
   host?: string;
   /** Durable state: survives kill -9 of the process; reopening gives the same content. */
   dataDir: string;
-  /** Largest object accepted (EntityTooLarge beyond it). Default 64 MiB. */
+  /** Largest single PUT, and largest part of a multipart upload (EntityTooLarge beyond it). Default 5 GiB, as S3. */
   maxObjectSize?: number;
+  /** Multipart uploads neither completed nor aborted this long after they began are removed with their parts. Default 24 h. */
+  abandonedUploadAgeMs?: number;
   /** Called for each bucket notification that matches a TopicConfiguration; the caller fans out to the topic. */
   onNotification?: (n: { topicArn: string; bucket: string; message: S3EventMessage }) => void | Promise<void>;
   /** Where delivery failures and internal errors are reported. Default console.error. */
@@ -39,7 +42,8 @@ export interface ObjectStore {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_OBJECT_SIZE = 64 * 1024 * 1024;
+/** Bodies stream to disk, so the limit is S3's own rather than what memory allows. */
+export const DEFAULT_MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024;
 
 export async function startObjectStore(opts: ObjectStoreOptions): Promise<ObjectStore> {
   const log = opts.log ?? ((m: string) => console.error(m));
@@ -47,6 +51,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   // Blobs written but never committed (a crash in between) are unreachable: reclaim them.
   blobs.sweep((id) => store.isBlobReferenced(id));
+  const sweeper = startAbandonedUploadSweeper(store, blobs, opts.abandonedUploadAgeMs ?? DEFAULT_ABANDONED_UPLOAD_AGE_MS, log);
   const outbox = opts.onNotification ? new NotificationOutbox(store, opts.onNotification, log) : undefined;
   const server = createServer(
     createHandler(
@@ -58,6 +63,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
   try {
     await listen(server, opts.port, host);
   } catch (e) {
+    sweeper.stop();
     store.close();
     throw e;
   }
@@ -70,6 +76,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     close() {
       closing ??= (async () => {
         await close(server);
+        sweeper.stop();
         await outbox?.close();
         store.close();
       })();

@@ -3,6 +3,7 @@ import type { RequestContext } from './context.js';
 import { quoted, requireBucket, sendXml } from './context.js';
 import type { Entry, ListRequest } from './listing.js';
 import { listLatest, listVersions, resumeAfter } from './listing.js';
+import { positionOf } from './positionalIds.js';
 import { S3Error } from './s3Errors.js';
 import type { ObjectVersion } from './store.js';
 import { document, el, node } from './xml.js';
@@ -114,6 +115,18 @@ export function listObjectsV1(ctx: RequestContext): void {
   );
 }
 
+/**
+ * Where a version-id marker sits. The usual way to empty a versioned bucket deletes each page before
+ * asking for the next, so the marker often names a version that is gone: S3 resumes after it all the
+ * same, and so does this, from the position its id carries (or, for 'null', where it was deleted).
+ */
+function markedPosition(ctx: RequestContext, bucket: string, key: string, versionId: string): number | undefined {
+  const { store } = ctx.services;
+  const existing = store.version(bucket, key, versionId);
+  if (existing) return existing.seq;
+  return versionId === 'null' ? store.deletedNullVersionSeq(bucket, key) : positionOf(versionId);
+}
+
 export function listObjectVersions(ctx: RequestContext): void {
   const bucket = requireBucket(ctx);
   const req = listRequest(ctx);
@@ -122,9 +135,9 @@ export function listObjectVersions(ctx: RequestContext): void {
   let after = { key: resumeAfter(keyMarker, req), seq: 0 };
   if (versionIdMarker) {
     if (!keyMarker) throw new S3Error('InvalidArgument', 'A version-id marker cannot be specified without a key marker.', { ArgumentName: 'version-id-marker' });
-    const marked = ctx.services.store.version(bucket.name, keyMarker, versionIdMarker);
-    if (!marked) throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'version-id-marker' });
-    after = { key: keyMarker, seq: marked.seq };
+    const seq = markedPosition(ctx, bucket.name, keyMarker, versionIdMarker);
+    if (seq === undefined) throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'version-id-marker' });
+    after = { key: keyMarker, seq };
   }
   const page = listVersions(ctx.services.store, bucket.name, req, after);
   const last = page.entries[page.entries.length - 1];

@@ -43,6 +43,8 @@ export function resumeAfter(marker: string, req: ListRequest): string {
 /** Latest, non-deleted version of each key after `after`. */
 export function listLatest(store: MetadataStore, bucket: string, req: ListRequest, after: string): ListPage<ObjectVersion> {
   const entries: Entry<ObjectVersion>[] = [];
+  // S3 answers a request for an empty page (max-keys=0) with an empty, complete page.
+  if (req.maxKeys === 0) return { entries, truncated: false };
   let cursor = after;
   let inclusive = false;
   if (byteCompare(req.prefix, cursor) > 0) {
@@ -85,6 +87,7 @@ export function listVersions(
   after: { key: string; seq: number },
 ): ListPage<ListedVersion> {
   const entries: Entry<ListedVersion>[] = [];
+  if (req.maxKeys === 0) return { entries, truncated: false };
   let cursor = after;
   let inclusive = false;
   if (byteCompare(req.prefix, cursor.key) > 0) {

@@ -55,6 +55,7 @@ export function objectResponseHeaders(v: ObjectVersion, versioned: boolean, quer
   if (v.headers.expires !== undefined) h['expires'] = v.headers.expires;
   for (const [name, value] of Object.entries(v.metadata)) h[`x-amz-meta-${name}`] = value;
   if (versioned) h['x-amz-version-id'] = v.versionId;
+  if (v.tags.length > 0) h['x-amz-tagging-count'] = String(v.tags.length);
   for (const [param, name] of RESPONSE_OVERRIDES) {
     const value = query.get(param);
     if (value !== null) h[name] = value;

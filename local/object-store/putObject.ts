@@ -1,20 +1,20 @@
-/** PutObject: bytes to an fsynced blob first, then one transaction for the version row and its notifications. */
-import { crc32Base64 } from './checksums.js';
+/** PutObject: bytes streamed to an fsynced blob first, then one transaction for the version row and its notifications. */
+import { checksumResponseHeaders } from './checksums.js';
 import type { RequestContext } from './context.js';
-import { header, nowToTheSecond, quoted, requireBucket, requireKey, sendEmpty } from './context.js';
+import { nowToTheSecond, quoted, requireBucket, requireKey, sendEmpty } from './context.js';
 import { enqueueObjectEvent } from './objectEvents.js';
 import { storedHeadersFrom, userMetadataFrom } from './objectHeaders.js';
-import { readUpload } from './requestBody.js';
+import { tagsFromHeader } from './objectTagging.js';
 import { checkWritePreconditions } from './preconditions.js';
+import { receiveBody } from './uploadBody.js';
 import { putVersion } from './versioning.js';
 
 export async function putObject(ctx: RequestContext): Promise<void> {
   const key = requireKey(ctx);
   requireBucket(ctx);
+  const tags = tagsFromHeader(ctx);
   const { store, blobs, maxObjectSize } = ctx.services;
-  const { data, md5 } = await readUpload(ctx, maxObjectSize);
-  const crc32 = crc32Base64(data);
-  const blob = await blobs.write(data);
+  const body = await receiveBody(ctx, maxObjectSize);
   let outcome;
   try {
     outcome = store.transaction(() => {
@@ -24,33 +24,33 @@ export async function putObject(ctx: RequestContext): Promise<void> {
         bucket: bucket.name,
         key,
         deleteMarker: false,
-        blob,
-        size: data.length,
-        etag: md5,
+        blob: body.blob,
+        size: body.size,
+        etag: body.md5,
         lastModified: nowToTheSecond(),
         headers: storedHeadersFrom(ctx.req.headers),
         metadata: userMetadataFrom(ctx.req.headers),
-        crc32,
+        crc32: body.crc32,
+        tags,
       });
       enqueueObjectEvent(ctx, bucket, {
         eventName: 'ObjectCreated:Put',
         key,
-        size: data.length,
-        etag: md5,
+        size: body.size,
+        etag: body.md5,
         ...(bucket.versioning && { versionId: result.version.versionId }),
       });
-      return { ...result, versioned: bucket.versioning !== undefined };
+      return { ...result, enabled: bucket.versioning === 'Enabled' };
     });
   } catch (e) {
-    blobs.remove(blob);
+    blobs.remove(body.blob);
     throw e;
   }
   for (const old of outcome.removed) if (old.blob) blobs.remove(old.blob);
   ctx.services.outbox?.kick();
-  const headers: Record<string, string> = { etag: quoted(md5) };
-  if (outcome.versioned) headers['x-amz-version-id'] = outcome.version.versionId;
-  if (header(ctx, 'x-amz-checksum-crc32') !== undefined || header(ctx, 'x-amz-trailer') === 'x-amz-checksum-crc32') {
-    headers['x-amz-checksum-crc32'] = crc32;
-  }
+  // S3 names the version only where versioning is on: a suspended bucket's 'null' version goes unsaid.
+  const headers: Record<string, string> = { etag: quoted(body.md5), ...checksumResponseHeaders(body.sent) };
+  if (outcome.enabled) headers['x-amz-version-id'] = outcome.version.versionId;
   sendEmpty(ctx, 200, headers);
 }
+

@@ -23,7 +23,17 @@ export type Operation =
   | 'CopyObject'
   | 'GetObject'
   | 'HeadObject'
-  | 'DeleteObject';
+  | 'DeleteObject'
+  | 'CreateMultipartUpload'
+  | 'UploadPart'
+  | 'UploadPartCopy'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts'
+  | 'ListMultipartUploads'
+  | 'PutObjectTagging'
+  | 'GetObjectTagging'
+  | 'DeleteObjectTagging';
 
 export interface Route {
   operation: Operation;
@@ -35,9 +45,9 @@ export interface Route {
 /** Sub-resources S3 has that this store does not: answered with NotImplemented rather than misread. */
 const UNSUPPORTED_SUBRESOURCES = [
   'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
-  'legal-hold', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'partNumber', 'policy',
+  'legal-hold', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policy',
   'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select',
-  'tagging', 'torrent', 'uploadId', 'uploads', 'website', 'renameObject', 'metadataTable', 'session',
+  'torrent', 'website', 'renameObject', 'metadataTable', 'session',
 ];
 
 export function route(req: IncomingMessage): Route {
@@ -68,13 +78,17 @@ export function route(req: IncomingMessage): Route {
     if (method === 'GET') return { operation: 'ListBuckets', bucket, key, query };
     throw notAllowed(method);
   }
-  if (key === undefined) return { operation: bucketOperation(method, query), bucket, key, query };
-  return { operation: objectOperation(method, req), bucket, key, query };
+  if (key === undefined) {
+    if (query.has('tagging')) throw new S3Error('NotImplemented', 'Bucket tagging is not implemented by the local object store.');
+    return { operation: bucketOperation(method, query), bucket, key, query };
+  }
+  return { operation: objectOperation(method, req, query), bucket, key, query };
 }
 
 function bucketOperation(method: string, query: URLSearchParams): Operation {
   switch (method) {
     case 'GET':
+      if (query.has('uploads')) return 'ListMultipartUploads';
       if (query.has('versioning')) return 'GetBucketVersioning';
       if (query.has('notification')) return 'GetBucketNotificationConfiguration';
       if (query.has('location')) return 'GetBucketLocation';
@@ -97,10 +111,36 @@ function bucketOperation(method: string, query: URLSearchParams): Operation {
   }
 }
 
-function objectOperation(method: string, req: IncomingMessage): Operation {
+function objectOperation(method: string, req: IncomingMessage, query: URLSearchParams): Operation {
+  const copy = req.headers['x-amz-copy-source'] !== undefined;
+  if (query.has('uploadId')) {
+    switch (method) {
+      case 'PUT':
+        return copy ? 'UploadPartCopy' : 'UploadPart';
+      case 'POST':
+        return 'CompleteMultipartUpload';
+      case 'DELETE':
+        return 'AbortMultipartUpload';
+      case 'GET':
+        return 'ListParts';
+      default:
+        throw notAllowed(method);
+    }
+  }
+  if (query.has('tagging')) {
+    if (method === 'PUT') return 'PutObjectTagging';
+    if (method === 'GET') return 'GetObjectTagging';
+    if (method === 'DELETE') return 'DeleteObjectTagging';
+    throw notAllowed(method);
+  }
+  // GET ?partNumber reads one part of a completed upload: part boundaries are not kept after completion.
+  if (query.has('partNumber')) throw new S3Error('NotImplemented', 'Reading an object by part number is not implemented by the local object store.');
   switch (method) {
+    case 'POST':
+      if (query.has('uploads')) return 'CreateMultipartUpload';
+      throw notAllowed(method);
     case 'PUT':
-      return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
+      return copy ? 'CopyObject' : 'PutObject';
     case 'GET':
       return 'GetObject';
     case 'HEAD':

@@ -2,6 +2,7 @@
 import type { Sqlite } from '../storage/sqlite.js';
 import { openSqlite } from '../storage/sqlite.js';
 import { StatementCache } from '../storage/statementCache.js';
+import { UploadStore } from './uploadStore.js';
 
 export type VersioningState = 'Enabled' | 'Suspended';
 
@@ -39,9 +40,17 @@ export interface ObjectVersion {
   headers: StoredHeaders;
   metadata: Record<string, string>;
   crc32: string | undefined;
+  /** Object tags, in the order they were given. */
+  tags: Tag[];
 }
 
-export type NewVersion = Omit<ObjectVersion, 'seq'>;
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** A version to insert: its seq comes from nextVersionSeq() in the same transaction (its id encodes it). */
+export type NewVersion = ObjectVersion;
 
 interface VersionRow {
   seq: number;
@@ -56,6 +65,7 @@ interface VersionRow {
   headers: string;
   metadata: string;
   crc32: string | null;
+  tags: string;
   latest_seq?: number;
 }
 
@@ -92,11 +102,19 @@ CREATE TABLE IF NOT EXISTS versions (
   last_modified TEXT NOT NULL,
   headers TEXT NOT NULL,
   metadata TEXT NOT NULL,
-  crc32 TEXT
+  crc32 TEXT,
+  tags TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS versions_by_key ON versions (bucket, key, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
 CREATE INDEX IF NOT EXISTS versions_by_blob ON versions (blob);
+-- Where a deleted 'null' version sat, so a listing marker naming it can resume after it.
+CREATE TABLE IF NOT EXISTS deleted_null_versions (
+  bucket TEXT NOT NULL,
+  key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (bucket, key)
+);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -110,11 +128,15 @@ export class MetadataStore {
   private readonly db: Sqlite;
   /** Each statement prepared once: preparing costs more than running most of them. */
   private readonly sql: StatementCache;
+  /** Multipart uploads in progress and their parts, in the same database (one transaction spans both). */
+  readonly uploads: UploadStore;
 
   constructor(path: string) {
     this.db = openSqlite(path);
     this.sql = new StatementCache(this.db);
     this.db.exec(SCHEMA);
+    addColumnIfMissing(this.db, 'versions', 'tags', "TEXT NOT NULL DEFAULT '[]'");
+    this.uploads = new UploadStore(this.db, this.sql);
   }
 
   close(): void {
@@ -142,6 +164,7 @@ export class MetadataStore {
 
   deleteBucket(name: string): void {
     this.sql.get('DELETE FROM buckets WHERE name = ?').run(name);
+    this.sql.get('DELETE FROM deleted_null_versions WHERE bucket = ?').run(name);
   }
 
   bucketHasVersions(name: string): boolean {
@@ -170,13 +193,20 @@ export class MetadataStore {
     return row && toVersion(row);
   }
 
+  /** The seq the next inserted version gets (call inside the inserting transaction). */
+  nextVersionSeq(): number {
+    const row = this.sql.get("SELECT seq FROM sqlite_sequence WHERE name = 'versions'").get() as { seq: number } | undefined;
+    return (row?.seq ?? 0) + 1;
+  }
+
   insertVersion(v: NewVersion): ObjectVersion {
-    const info = this.sql
+    this.sql
       .get(
-        `INSERT INTO versions (bucket, key, version_id, delete_marker, blob, size, etag, last_modified, headers, metadata, crc32)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (seq, bucket, key, version_id, delete_marker, blob, size, etag, last_modified, headers, metadata, crc32, tags)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
+        v.seq,
         v.bucket,
         v.key,
         v.versionId,
@@ -188,16 +218,32 @@ export class MetadataStore {
         JSON.stringify(v.headers),
         JSON.stringify(v.metadata),
         v.crc32 ?? null,
+        JSON.stringify(v.tags),
       );
-    return { ...v, seq: Number(info.lastInsertRowid) };
+    return v;
   }
 
-  deleteVersion(seq: number): void {
-    this.sql.get('DELETE FROM versions WHERE seq = ?').run(seq);
+  setTags(seq: number, tags: Tag[]): void {
+    this.sql.get('UPDATE versions SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), seq);
+  }
+
+  deleteVersion(v: ObjectVersion): void {
+    this.sql.get('DELETE FROM versions WHERE seq = ?').run(v.seq);
+    if (v.versionId === 'null') {
+      this.sql
+        .get('INSERT INTO deleted_null_versions (bucket, key, seq) VALUES (?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET seq = excluded.seq')
+        .run(v.bucket, v.key, v.seq);
+    }
+  }
+
+  /** Where the key's 'null' version sat before it was deleted, if it was. */
+  deletedNullVersionSeq(bucket: string, key: string): number | undefined {
+    const row = this.sql.get('SELECT seq FROM deleted_null_versions WHERE bucket = ? AND key = ?').get(bucket, key) as { seq: number } | undefined;
+    return row?.seq;
   }
 
   isBlobReferenced(blob: string): boolean {
-    return this.sql.get('SELECT 1 FROM versions WHERE blob = ? LIMIT 1').get(blob) !== undefined;
+    return this.sql.get('SELECT 1 FROM versions WHERE blob = ? LIMIT 1').get(blob) !== undefined || this.uploads.isBlobReferenced(blob);
   }
 
   /** Latest version of each key after `after` (or from it, when inclusive), in S3's UTF-8 byte order. */
@@ -253,6 +299,12 @@ export class MetadataStore {
   }
 }
 
+/** Data directories from before a column existed get it on open. */
+function addColumnIfMissing(db: Sqlite, table: string, column: string, definition: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
 function toBucket(row: BucketRow): Bucket {
   return {
     name: row.name,
@@ -276,5 +328,6 @@ function toVersion(row: VersionRow): ObjectVersion {
     headers: JSON.parse(row.headers) as StoredHeaders,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     crc32: row.crc32 ?? undefined,
+    tags: JSON.parse(row.tags) as Tag[],
   };
 }

@@ -3,13 +3,8 @@
  * 'null' version per key that each write replaces; enabled buckets add a version per write and a
  * delete marker per plain delete. Call these inside a store transaction.
  */
-import { randomBytes } from 'node:crypto';
+import { positionalId } from './positionalIds.js';
 import type { Bucket, MetadataStore, NewVersion, ObjectVersion } from './store.js';
-
-/** Opaque, URL-safe, 32 characters like S3's. */
-export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
-}
 
 export interface PutOutcome {
   version: ObjectVersion;
@@ -17,10 +12,11 @@ export interface PutOutcome {
   removed: ObjectVersion[];
 }
 
-export function putVersion(store: MetadataStore, bucket: Bucket, draft: Omit<NewVersion, 'versionId'>): PutOutcome {
+export function putVersion(store: MetadataStore, bucket: Bucket, draft: Omit<NewVersion, 'versionId' | 'seq'>): PutOutcome {
   const removed = bucket.versioning === 'Enabled' ? [] : removeNullVersion(store, bucket.name, draft.key);
-  const versionId = bucket.versioning === 'Enabled' ? newVersionId() : 'null';
-  return { version: store.insertVersion({ ...draft, versionId }), removed };
+  const seq = store.nextVersionSeq();
+  const versionId = bucket.versioning === 'Enabled' ? positionalId(seq) : 'null';
+  return { version: store.insertVersion({ ...draft, seq, versionId }), removed };
 }
 
 export type DeleteOutcome =
@@ -35,20 +31,22 @@ export function deleteObject(store: MetadataStore, bucket: Bucket, key: string, 
   if (versionId !== undefined) {
     const version = store.version(bucket.name, key, versionId);
     if (!version) return { kind: 'none' };
-    store.deleteVersion(version.seq);
+    store.deleteVersion(version);
     return { kind: 'removed', version };
   }
   if (bucket.versioning === undefined) {
     const version = store.version(bucket.name, key, 'null');
     if (!version) return { kind: 'none' };
-    store.deleteVersion(version.seq);
+    store.deleteVersion(version);
     return { kind: 'removed', version };
   }
   const removed = bucket.versioning === 'Suspended' ? removeNullVersion(store, bucket.name, key) : [];
+  const seq = store.nextVersionSeq();
   const marker = store.insertVersion({
+    seq,
     bucket: bucket.name,
     key,
-    versionId: bucket.versioning === 'Enabled' ? newVersionId() : 'null',
+    versionId: bucket.versioning === 'Enabled' ? positionalId(seq) : 'null',
     deleteMarker: true,
     blob: undefined,
     size: 0,
@@ -57,6 +55,7 @@ export function deleteObject(store: MetadataStore, bucket: Bucket, key: string, 
     headers: {},
     metadata: {},
     crc32: undefined,
+    tags: [],
   });
   return { kind: 'marker', marker, removed };
 }
@@ -64,6 +63,6 @@ export function deleteObject(store: MetadataStore, bucket: Bucket, key: string, 
 function removeNullVersion(store: MetadataStore, bucket: string, key: string): ObjectVersion[] {
   const existing = store.version(bucket, key, 'null');
   if (!existing) return [];
-  store.deleteVersion(existing.seq);
+  store.deleteVersion(existing);
   return [existing];
 }

@@ -7,6 +7,8 @@ export interface ReplicatorSettings {
   region: string;
   nextRegion: string;
   nextBucket: string;
+  /** NEXT_BUCKET_OWNER, the next region's account id: writes there carry it as ExpectedBucketOwner. */
+  nextBucketOwner?: string;
 }
 
 export function replicatorSettings(env: Env): ReplicatorSettings {
@@ -15,10 +17,12 @@ export function replicatorSettings(env: Env): ReplicatorSettings {
     if (value === undefined || value === '') throw new Error(`${name} is not set: ${why}`);
     return value;
   };
+  const owner = env.NEXT_BUCKET_OWNER;
   return {
     region: need('AWS_REGION', 'the function runtime sets it to the region the function runs in'),
     nextRegion: need('NEXT_REGION', 'set it to the next region of the ring (${meridian:region.next})'),
     nextBucket: need('NEXT_BUCKET', "set it to the next region's bucket (e.g. ${meridian:next.names.searchBucket})"),
+    ...(owner === undefined || owner === '' ? {} : { nextBucketOwner: owner }),
   };
 }
 

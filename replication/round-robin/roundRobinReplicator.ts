@@ -41,6 +41,8 @@ export interface RingHop {
   next: S3Client;
   /** The next region's bucket for the same data. */
   nextBucket: string;
+  /** The account that must own it (ExpectedBucketOwner): a write never lands in a bucket someone else took the name of. */
+  nextBucketOwner?: string;
 }
 
 export type Outcome =
@@ -107,6 +109,7 @@ async function copyToNext(hop: RingHop, ref: { bucket: string; key: string }, so
       ...source.headers,
       Metadata: { ...source.metadata, [ORIGIN_METADATA]: origin, [WRITTEN_AT_METADATA]: writtenAt },
       ...(there.kind === 'present' ? { IfMatch: there.etag } : { IfNoneMatch: '*' }),
+      ...expectedOwner(hop),
     }),
   );
   return 'copied';
@@ -117,8 +120,12 @@ async function deleteInNext(hop: RingHop, ref: { bucket: string; key: string }):
   if (there.kind === 'absent') return 'already-absent';
   const deletedAt = await deleteMarkerTime(hop.source, ref.bucket, ref.key);
   if (deletedAt && Date.parse(writtenAtOf(there)) >= deletedAt.getTime() + SECOND_MS) return 'newer-there';
-  await hop.next.send(new DeleteObjectCommand({ Bucket: hop.nextBucket, Key: ref.key }));
+  await hop.next.send(new DeleteObjectCommand({ Bucket: hop.nextBucket, Key: ref.key, ...expectedOwner(hop) }));
   return 'deleted';
+}
+
+function expectedOwner(hop: RingHop): { ExpectedBucketOwner?: string } {
+  return hop.nextBucketOwner === undefined ? {} : { ExpectedBucketOwner: hop.nextBucketOwner };
 }
 
 /** The write's time at its origin: the writer's `written-at` when it is a valid time, else Last-Modified. */

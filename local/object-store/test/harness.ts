@@ -42,3 +42,13 @@ export async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T
     }
   }
 }
+
+/** Runs fn over items, `concurrency` at a time (filling a bucket faster than one request after another). */
+export async function forEachConcurrently<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}

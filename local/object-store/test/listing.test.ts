@@ -1,4 +1,4 @@
-import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../index.js';
 import { client, removeDir, start, tempDir } from './harness.js';
@@ -82,5 +82,18 @@ describe('ListObjectsV2', () => {
     expect(res.IsTruncated).toBe(true);
     const next = await s3.send(new ListObjectsCommand({ Bucket: 'listing', Delimiter: '/', Marker: res.NextMarker }));
     expect(next.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['c/', 'e/']);
+  });
+
+  it('max-keys=0 asks for an empty page: complete, not truncated, no token (as S3 answers)', async () => {
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: 'listing', MaxKeys: 0 }));
+    expect(v2).toMatchObject({ KeyCount: 0, IsTruncated: false, MaxKeys: 0 });
+    expect(v2.NextContinuationToken).toBeUndefined();
+    expect(v2.Contents).toBeUndefined();
+    const v1 = await s3.send(new ListObjectsCommand({ Bucket: 'listing', MaxKeys: 0, Delimiter: '/' }));
+    expect(v1).toMatchObject({ IsTruncated: false });
+    expect(v1.NextMarker).toBeUndefined();
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'listing', MaxKeys: 0 }));
+    expect(versions).toMatchObject({ IsTruncated: false });
+    expect(versions.NextKeyMarker).toBeUndefined();
   });
 });

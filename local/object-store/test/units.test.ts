@@ -51,3 +51,23 @@ describe('small rules', () => {
     expect(() => parseRange('bytes=10-', 10)).toThrow();
   });
 });
+
+describe('CRC combination', () => {
+  it('combines part CRC32s and CRC32Cs into the CRC of the whole, for any split', async () => {
+    const { combineCrcs, BodyDigester } = await import('../checksums.js');
+    const { randomBytes } = await import('node:crypto');
+    const whole = randomBytes(70_000);
+    for (const cuts of [[0], [1], [65_536], [3, 9, 40_000], [69_999]]) {
+      const bounds = [0, ...cuts, whole.length];
+      const pieces = bounds.slice(1).map((end, i) => whole.subarray(bounds[i], end));
+      for (const algorithm of ['crc32', 'crc32c'] as const) {
+        const crcOf = (b: Buffer) => {
+          const d = new BodyDigester([algorithm]);
+          d.update(b);
+          return d.digest().checksums[algorithm] ?? '';
+        };
+        expect(combineCrcs(algorithm, pieces.map((p) => ({ crc: crcOf(p), length: p.length })))).toBe(crcOf(whole));
+      }
+    }
+  });
+});

@@ -2,6 +2,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -13,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../index.js';
-import { client, removeDir, start, tempDir } from './harness.js';
+import { client, forEachConcurrently, removeDir, start, tempDir } from './harness.js';
 
 let dir: string;
 let store: ObjectStore;
@@ -122,7 +123,9 @@ describe('versioning', () => {
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'suspended', VersioningConfiguration: { Status: 'Suspended' } }));
     const a = await s3.send(new PutObjectCommand({ Bucket: 'suspended', Key: 'k', Body: 'a' }));
     const b = await s3.send(new PutObjectCommand({ Bucket: 'suspended', Key: 'k', Body: 'b' }));
-    expect([a.VersionId, b.VersionId]).toEqual(['null', 'null']);
+    // S3 sends no x-amz-version-id for a write to a suspended bucket, though the version is 'null'.
+    expect([a.VersionId, b.VersionId]).toEqual([undefined, undefined]);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'suspended', Key: 'k' }))).VersionId).toBe('null');
     const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'suspended' }));
     expect(versions.Versions?.map((v) => v.VersionId)).toEqual(['null', kept.VersionId]);
   });
@@ -142,5 +145,55 @@ describe('versioning', () => {
       VersionIdMarker = res.NextVersionIdMarker;
     }
     expect(seen).toEqual(['a:2', 'a:2', 'a:2', 'b:2', 'b:2', 'b:2']);
+  });
+
+  it('the usual emptying loop (list a page, delete it, list the next from the markers) empties 2,500 versions', async () => {
+    const Bucket = 'emptied';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    const keys = Array.from({ length: 500 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+    // Written before versioning is on: each key's oldest version is 'null', so every page of 1,000
+    // ends on a 'null' version, which the loop deletes before asking for the next page.
+    await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} null` })));
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await forEachConcurrently(keys, 16, (Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: `${Key} versioned` })));
+    // Each plain delete of a key adds a delete marker, even on top of another: three rounds, three markers a key.
+    for (let round = 0; round < 3; round++) await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+
+    let deleted = 0;
+    let pages = 0;
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    for (;;) {
+      const page = await s3.send(new ListObjectVersionsCommand({ Bucket, KeyMarker, VersionIdMarker }));
+      pages++;
+      const Objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key, VersionId: v.VersionId }));
+      if (Objects.length) {
+        const res = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
+        expect(res.Errors ?? []).toEqual([]);
+        deleted += Objects.length;
+      }
+      if (!page.IsTruncated) break;
+      KeyMarker = page.NextKeyMarker;
+      VersionIdMarker = page.NextVersionIdMarker;
+    }
+    expect({ deleted, pages }).toEqual({ deleted: 2500, pages: 3 });
+    const left = await s3.send(new ListObjectVersionsCommand({ Bucket }));
+    expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
+    await s3.send(new DeleteBucketCommand({ Bucket }));
+  });
+
+  it('resumes after a version-id marker whose version was deleted, mid-key, as S3 does', async () => {
+    const Bucket = 'resume';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    for (const key of ['a', 'b']) for (let i = 0; i < 4; i++) await s3.send(new PutObjectCommand({ Bucket, Key: key, Body: `${key}${i}` }));
+    const first = await s3.send(new ListObjectVersionsCommand({ Bucket, MaxKeys: 3 }));
+    expect(first.NextKeyMarker).toBe('a');
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'a', VersionId: first.NextVersionIdMarker }));
+    const next = await s3.send(new ListObjectVersionsCommand({ Bucket, KeyMarker: 'a', VersionIdMarker: first.NextVersionIdMarker }));
+    expect(next.Versions?.map((v) => `${v.Key}:${v.IsLatest}`)).toEqual(['a:false', 'b:true', 'b:false', 'b:false', 'b:false']);
+    expect(
+      (await failure(s3.send(new ListObjectVersionsCommand({ Bucket, KeyMarker: 'a', VersionIdMarker: 'not-a-version-this-store-made' })))).name,
+    ).toBe('InvalidArgument');
   });
 });

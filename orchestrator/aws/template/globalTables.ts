@@ -47,8 +47,19 @@ export function toGlobalTable(template: CfTemplate, logicalId: string, entry: Au
       'scheduled actions cannot be used on a global table: its replicas scale by the GlobalTable resource\'s target tracking; remove actions or global: true',
     );
   }
-  const properties = resource.Type === 'AWS::DynamoDB::GlobalTable' ? completeGlobalTable(resource.Properties!, regions) : fromTable(resource.Properties!, entry, regions, at);
+  const properties = resource.Type === 'AWS::DynamoDB::GlobalTable' ? completeGlobalTable(resource.Properties!, regions, at) : fromTable(resource.Properties!, entry, regions, at);
+  for (const replica of (properties.Replicas as Record<string, unknown>[])) protectReplica(replica);
   template.Resources[logicalId] = { ...resource, Type: 'AWS::DynamoDB::GlobalTable', Properties: properties };
+}
+
+/**
+ * Every replica can be restored to any second of the last 35 days (point-in-time recovery) and cannot be
+ * deleted by accident (deletion protection; CloudFormation then fails to delete it until a deploy sets
+ * DeletionProtectionEnabled: false for it). A value the service sets itself is kept.
+ */
+function protectReplica(replica: Record<string, unknown>): void {
+  replica.PointInTimeRecoverySpecification ??= { PointInTimeRecoveryEnabled: true };
+  replica.DeletionProtectionEnabled ??= true;
 }
 
 /** Every replica shares this stream view: triggers compare old and new images, and filter by origin. */
@@ -101,7 +112,13 @@ function fromTable(table: Record<string, unknown>, entry: AutoscalingEntry | und
 }
 
 /** A GlobalTable written by hand: replicas in every configured region (copying the first one's settings) and the stream Meridian needs. */
-function completeGlobalTable(properties: Record<string, unknown>, regions: string[]): Record<string, unknown> {
+function completeGlobalTable(properties: Record<string, unknown>, regions: string[], at: string): Record<string, unknown> {
+  // CloudFormation's current schema no longer requires these (a replica can join an existing table), but a table Meridian creates needs both.
+  for (const key of ['KeySchema', 'AttributeDefinitions']) {
+    if (!Array.isArray(properties[key]) || (properties[key] as unknown[]).length === 0) {
+      throw new PluginConfigError(`${at}.Properties.${key}`, `is required: the global table is created by this stack, so it needs its key (KeySchema and the AttributeDefinitions of its key attributes)`);
+    }
+  }
   const replicas = Array.isArray(properties.Replicas) ? properties.Replicas.filter(isRecord) : [];
   const template = replicas[0] ?? {};
   const missing = regions.filter((r) => !replicas.some((x) => x.Region === r));

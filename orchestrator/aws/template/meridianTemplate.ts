@@ -2,10 +2,13 @@ import { canonicalIntrinsics } from '../../service-definition/intrinsics.js';
 import { PluginConfigError } from '../errors.js';
 import { addCdn } from './cdnDistribution.js';
 import type { CfTemplate } from './cfTemplate.js';
+import { requireFailureDestinations } from './failureDestinations.js';
 import { globalTableIds, toGlobalTable } from './globalTables.js';
 import { readPluginConfig } from './pluginConfig.js';
 import { addRegionalEndpoint, type HttpRoute } from './regionalEndpoint.js';
 import { referenceReplicas } from './replicaReferences.js';
+import { applyRetentionDefaults } from './retentionDefaults.js';
+import { requireSearchEndpoints } from './searchEnvironment.js';
 import { secureTemplate } from './secureDefaults.js';
 import { addTableAutoscaling } from './tableAutoscaling.js';
 
@@ -34,7 +37,8 @@ export interface TemplateSummary {
 /**
  * Everything Meridian's plugin adds to a compiled template, in dependency order: tables first (the
  * front door's resources never name them), then the regional endpoint, the CDN that targets it, and
- * last the security pass over the finished template.
+ * last the passes over the finished template: retention and security defaults, then the checks that
+ * nothing fails silently on AWS (dead letters, search endpoints).
  */
 export function applyMeridian(template: CfTemplate, custom: Record<string, unknown>, scope: TemplateScope): TemplateSummary {
   const home = scope.regions[0];
@@ -66,6 +70,9 @@ export function applyMeridian(template: CfTemplate, custom: Record<string, unkno
       summary.cdn = true;
     }
   }
+  applyRetentionDefaults(template);
   secureTemplate(template);
+  requireFailureDestinations(template);
+  requireSearchEndpoints(template, scope);
   return summary;
 }

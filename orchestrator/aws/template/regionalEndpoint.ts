@@ -49,8 +49,8 @@ export function addRegionalEndpoint(template: CfTemplate, dns: DnsConfig, scope:
   });
   addResource(template, 'ApiRegionalBasePathMapping', {
     Type: 'AWS::ApiGateway::BasePathMapping',
-    // The stage exists only once osls's deployment resource has created it.
-    DependsOn: [...deployments, 'ApiRegionalDomainName'],
+    // The stage exists only once osls's deployment resource has created it (the domain name is a Ref already).
+    ...(deployments.length > 0 ? { DependsOn: deployments } : {}),
     Properties: { DomainName: ref('ApiRegionalDomainName'), RestApiId: ref('ApiGatewayRestApi'), Stage: scope.stage },
   });
   const healthCheckId = dns.healthCheckId ?? addHealthCheck(template, dns, scope);

@@ -1,18 +1,22 @@
 import { InsecureTemplateError } from '../errors.js';
 import { addResource, getAtt, isRecord, refTarget, sub, type CfTemplate } from './cfTemplate.js';
+import { encryptTopics } from './topicEncryption.js';
 
 /**
  * Secure by default, for everything in the template (osls's resources, the service's, the plugin's):
- * buckets block public access, are encrypted, take no ACLs and refuse requests below TLS 1.2; no public-read anywhere; IAM and resource
- * policies name their actions; CloudFront reads buckets through origin access control.
+ * buckets block public access, are encrypted, take no ACLs and refuse requests below TLS 1.2; topics and
+ * queues are encrypted; no public-read anywhere; IAM and resource policies name their actions and, on
+ * Allow, their resources; CloudFront reads buckets through origin access control.
  * What can be filled in is; what contradicts the rules is refused with the fix.
  */
 export function secureTemplate(template: CfTemplate): void {
+  encryptTopics(template);
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::S3::Bucket') {
       hardenBucket(id, (resource.Properties ??= {}));
       requireTls(template, id);
     }
+    if (resource.Type === 'AWS::SQS::Queue') encryptQueue(id, (resource.Properties ??= {}));
     if (resource.Type === 'AWS::CloudFront::Distribution') checkBucketOrigins(id, resource.Properties ?? {});
     if (resource.Type === 'AWS::ApiGateway::RestApi' && resource.Properties?.Policy === '') {
       // osls writes an empty resource policy; CloudFormation treats it as none, validators reject it.
@@ -41,6 +45,15 @@ function hardenBucket(id: string, props: Record<string, unknown>): void {
   props.BucketEncryption ??= { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] };
   // ACLs off (the S3 default since 2023) unless the bucket asks for a log-delivery ACL explicitly.
   if (props.AccessControl === undefined) props.OwnershipControls ??= { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] };
+}
+
+/** SQS-managed encryption (SSE-SQS) unless the queue names a KMS key: SNS and Lambda can both send to it. */
+function encryptQueue(id: string, props: Record<string, unknown>): void {
+  if (props.KmsMasterKeyId !== undefined) return;
+  if (props.SqsManagedSseEnabled === false || props.SqsManagedSseEnabled === 'false') {
+    throw new InsecureTemplateError(`resources.${id}: SqsManagedSseEnabled false leaves the queue unencrypted; remove it (Meridian turns SSE-SQS on) or name a KmsMasterKeyId`);
+  }
+  props.SqsManagedSseEnabled = true;
 }
 
 /**
@@ -100,10 +113,25 @@ function policyDocuments(id: string, type: string, props: Record<string, unknown
     case 'AWS::SNS::TopicPolicy':
     case 'AWS::SQS::QueuePolicy':
       return [[`resources.${id}.Properties.PolicyDocument`, props.PolicyDocument]];
+    case 'AWS::KMS::Key':
+      return [[`resources.${id}.Properties.KeyPolicy`, props.KeyPolicy]];
+    case 'AWS::OpenSearchService::Domain':
+      return [[`resources.${id}.Properties.AccessPolicies`, props.AccessPolicies]];
     default:
       return [];
   }
 }
+
+/**
+ * Where an Allow statement may say `Resource: "*"`, and why. Nothing else may: every other statement
+ * names its resources by ARN. Actions that have no resource-level permissions at all (xray:PutTraceSegments,
+ * cloudwatch:PutMetricData, ...) would be listed here with their reason the day a template needs one;
+ * none does today (logs go to CloudWatch Logs by log-group ARN, metrics are written as log lines).
+ */
+const RESOURCE_WILDCARD_ALLOWED: { where: RegExp; why: string }[] = [
+  // A key policy is attached to one key; AWS requires Resource "*" there, and it means "this key".
+  { where: /\.Properties\.KeyPolicy$/, why: 'a KMS key policy, where "*" means the key itself' },
+];
 
 function checkStatements(where: string, doc: unknown): void {
   if (!isRecord(doc)) return;
@@ -116,6 +144,14 @@ function checkStatements(where: string, doc: unknown): void {
     if (wildcard !== undefined || s.NotAction !== undefined) {
       throw new InsecureTemplateError(
         `${where}: statement ${i} allows ${wildcard !== undefined ? `"${String(wildcard)}"` : 'every action but NotAction'}; name the actions it needs (e.g. dynamodb:GetItem, dynamodb:PutItem)`,
+      );
+    }
+    const resources = Array.isArray(s.Resource) ? s.Resource : s.Resource === undefined ? [] : [s.Resource];
+    const everything = s.NotResource !== undefined || resources.some((r) => r === '*');
+    if (everything && !RESOURCE_WILDCARD_ALLOWED.some((e) => e.where.test(where))) {
+      throw new InsecureTemplateError(
+        `${where}: statement ${i} allows ${actions.map(String).join(', ')} on ${s.NotResource !== undefined ? 'every resource but NotResource' : 'every resource ("*")'}; ` +
+          `name the resources by ARN (e.g. !GetAtt Table.Arn, arn:\${AWS::Partition}:s3:::bucket/prefix*); "*" is allowed only in ${RESOURCE_WILDCARD_ALLOWED.map((e) => e.why).join(', ')}`,
       );
     }
     const principal = s.Principal;

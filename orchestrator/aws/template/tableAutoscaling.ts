@@ -24,7 +24,6 @@ function addDimension(template: CfTemplate, table: string, capacity: Capacity, d
   const target = `${table}AutoScalableTarget${dimension}`;
   addResource(template, target, {
     Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
-    DependsOn: [table],
     Properties: {
       MinCapacity: capacity.minimum,
       MaxCapacity: capacity.maximum,

@@ -92,7 +92,7 @@ describe('global tables: the home region (latency rank 1) creates one GlobalTabl
     const t = apiTemplate({
       Sessions: {
         Type: 'AWS::DynamoDB::GlobalTable',
-        Properties: { KeySchema: [], AttributeDefinitions: [], BillingMode: 'PAY_PER_REQUEST', Replicas: [{ Region: 'us-east-1', TableClass: 'STANDARD' }] },
+        Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST', Replicas: [{ Region: 'us-east-1', TableClass: 'STANDARD' }] },
       },
     });
     applyMeridian(t, {}, scope('us-east-1'));
@@ -198,7 +198,7 @@ describe('the front door: regional custom domain and latency records in every re
       EndpointConfiguration: { Types: ['REGIONAL'] },
       SecurityPolicy: 'TLS_1_2',
     });
-    expect(t.Resources.ApiRegionalBasePathMapping).toMatchObject({ DependsOn: ['ApiGatewayDeployment123', 'ApiRegionalDomainName'], Properties: { Stage: 'dev' } });
+    expect(t.Resources.ApiRegionalBasePathMapping).toMatchObject({ DependsOn: ['ApiGatewayDeployment123'], Properties: { Stage: 'dev' } });
     expect(t.Resources.ApiRegionalEndpointRecord!.Properties).toMatchObject({
       HostedZoneId: 'Z123',
       Name: 'dev-svc.example.com.',
@@ -349,7 +349,7 @@ describe('secure by default', () => {
     ['public-read anywhere', { F: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { ACL: 'public-read' } } } } }, /public-read ACL/],
     ['an Allow of s3:*', { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } } }, /allows "s3:\*"; name the actions/],
     ['an Allow of *', { R: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyDocument: { Statement: { Effect: 'Allow', Action: ['*'], Resource: '*' } } }] } } }, /allows "\*"/],
-    ['anyone allowed', { P: { Type: 'AWS::SNS::TopicPolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: '*' }] } } } }, /allows anyone/],
+    ['anyone allowed', { P: { Type: 'AWS::SNS::TopicPolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:111111111111:t' }] } } } }, /allows anyone/],
     [
       'a bucket origin without origin access control',
       { D: { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { Origins: [{ Id: 'S', DomainName: 'b.s3.amazonaws.com', S3OriginConfig: {} }] } } } },

@@ -157,6 +157,27 @@ describe('round-robin replication round a ring of three object stores', () => {
     expect((await read(b.s3, b.bucket, key))!.body).toBe('{"v":2}');
   });
 
+  it('writes into the next bucket expecting its owner (ExpectedBucketOwner), when the hop names one', async () => {
+    const [a, b] = ring.regions as [typeof ring.regions[0], typeof ring.regions[0]];
+    const key = 'quiet/owner.json';
+    await put(a.s3, a.bucket, key, '{"v":1}');
+    const next = s3Client(b.port, b.name);
+    const sent: { command: string; owner: unknown }[] = [];
+    next.middlewareStack.add((handler, context) => async (args) => {
+      sent.push({ command: String(context.commandName), owner: (args.input as { ExpectedBucketOwner?: unknown }).ExpectedBucketOwner });
+      return handler(args);
+    }, { step: 'initialize' });
+    const hop = { source: a.s3, next, nextBucket: b.bucket, nextBucketOwner: '111111111111' };
+    expect(await replicateObject(hop, { bucket: a.bucket, key })).toBe('copied');
+    await a.s3.send(new DeleteObjectCommand({ Bucket: a.bucket, Key: key }));
+    expect(await replicateObject(hop, { bucket: a.bucket, key })).toBe('deleted');
+    expect(sent.filter((x) => x.command === 'PutObjectCommand' || x.command === 'DeleteObjectCommand')).toEqual([
+      { command: 'PutObjectCommand', owner: '111111111111' },
+      { command: 'DeleteObjectCommand', owner: '111111111111' },
+    ]);
+    next.destroy();
+  });
+
   it('throws when the source changes while it is copied, and the retry copies the newer state', async () => {
     const [a, b] = ring.regions as [typeof ring.regions[0], typeof ring.regions[0]];
     const key = 'quiet/race.json';

@@ -37,5 +37,6 @@ describe('configuration from the environment', () => {
   it('names the missing variable and where its value comes from', () => {
     expect(() => replicatorSettings({ AWS_REGION: 'us-east-1', NEXT_REGION: 'us-west-2' })).toThrow(/NEXT_BUCKET is not set/);
     expect(replicatorSettings({ AWS_REGION: 'us-east-1', NEXT_REGION: 'us-west-2', NEXT_BUCKET: 'b' })).toEqual({ region: 'us-east-1', nextRegion: 'us-west-2', nextBucket: 'b' });
+    expect(replicatorSettings({ AWS_REGION: 'us-east-1', NEXT_REGION: 'us-west-2', NEXT_BUCKET: 'b', NEXT_BUCKET_OWNER: '222222222222' })).toMatchObject({ nextBucketOwner: '222222222222' });
   });
 });

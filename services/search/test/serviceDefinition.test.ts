@@ -35,7 +35,11 @@ describe.each([
     expect(resource(def, 'SearchBucket').Properties.BucketName).toBe(bucket);
     expect(fn(def, 'listener').environment.SEARCH_BUCKET).toBe(bucket);
     expect(fn(def, 'replicator').environment).toMatchObject({ NEXT_REGION: next, NEXT_BUCKET: nextBucket, SEARCH_BUCKET: bucket });
-    expect(fn(def, 'search').environment).toMatchObject({ MERIDIAN_SEARCH_ENGINE: 'local', MERIDIAN_SEARCH_ENDPOINT: '', SEARCH_INDEX: 'destinations-local' });
+    expect(fn(def, 'replicator').environment.NEXT_BUCKET_OWNER).toBe('111111111111');
+    // What AWS gets (config aws.search, the stack's domain); the local cloud sets both variables itself.
+    for (const key of ['indexer', 'search']) {
+      expect(fn(def, key).environment).toMatchObject({ MERIDIAN_SEARCH_ENGINE: 'opensearch', MERIDIAN_SEARCH_ENDPOINT: { 'Fn::GetAtt': ['SearchDomain', 'DomainEndpoint'] }, SEARCH_INDEX: 'destinations-local' });
+    }
   });
 
   it('keeps a versioned, encrypted, private bucket that notifies the topic of created and removed views', () => {
@@ -60,7 +64,7 @@ describe.each([
       Principal: { Service: 's3.amazonaws.com' },
       Action: 'sns:Publish',
       Resource: { Ref: 'ViewsTopic' },
-      Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucket}` } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
   });
 
@@ -87,7 +91,10 @@ describe.each([
       expect(s.NotAction).toBeUndefined();
     }
     const writes = statements.filter((s) => s.Action?.includes('s3:PutObject'));
-    expect(writes.flatMap((s) => s.Resource)).toEqual([`arn:aws:s3:::${bucket}/destinations/*`, `arn:aws:s3:::${nextBucket}/destinations/*`]);
+    expect(writes.flatMap((s) => s.Resource)).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucket}/destinations/*` },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${nextBucket}/destinations/*` },
+    ]);
   });
 });
 

@@ -1,91 +1,97 @@
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, sep } from 'node:path';
 
 /**
- * cfn-lint (npm, 1.9.7) with a current resource specification. Its own is from 2019 (383 types) and rejects
- * AWS::DynamoDB::GlobalTable, AWS::CloudFront::OriginAccessControl and CachePolicy; @aws-cdk/cfnspec 2.72.1
- * carries CloudFormation's specification 117 (1051 types), loaded into cfn-lint's tables before validating.
+ * AWS's own cfn-lint (Python), which validates against CloudFormation's current resource schemas: every
+ * packaged template must pass it with no error and no warning. It is a Python tool, installed beside Node
+ * (`.ci/run` installs it where it is missing); a machine without it fails with what to run.
  */
-const require = createRequire(import.meta.url);
+export const CFN_LINT_VERSION = '1.51.0';
 
-interface LintMessage {
+const INSTALL = `pip install cfn-lint==${CFN_LINT_VERSION} (or: pipx install cfn-lint==${CFN_LINT_VERSION}); .ci/run installs it`;
+
+/** One finding, as cfn-lint's JSON output gives it. */
+export interface LintFinding {
+  rule: string;
+  level: string;
   message: string;
-  resource: string;
-}
-interface LintResult {
-  templateValid: boolean;
-  errors: { crit: LintMessage[]; warn: LintMessage[]; info: LintMessage[] };
-}
-interface SpecTables {
-  ResourceTypes: Record<string, { Properties: Record<string, { Required: boolean }> } | undefined>;
-  PropertyTypes: Record<string, unknown>;
+  /** Where in the template: Resources/<id>/Properties/... */
+  path: string;
+  file: string;
 }
 
-interface Validator {
-  validateJsonObject(template: unknown, options: unknown): LintResult;
-  resetValidator(): void;
-  addPseudoValue(name: string, value: string): void;
-  addImportValue(name: string, value: string): void;
-  addCustomResourceAttributeValue(resourceOrType: string, attribute: string, value: string): void;
-}
-
-let validator: Validator | undefined;
-
-function load(): Validator {
-  if (validator) return validator;
-  const awsData = require('cfn-lint/lib/awsData') as { awsResources: SpecTables };
-  const spec = require('@aws-cdk/cfnspec/spec/specification.json') as SpecTables;
-  Object.assign(awsData.awsResources.ResourceTypes, structuredClone(spec.ResourceTypes));
-  Object.assign(awsData.awsResources.PropertyTypes, structuredClone(spec.PropertyTypes));
-  // CloudFormation made RoleARN optional after this specification (Application Auto Scaling then uses its
-  // service-linked role, which Meridian relies on instead of creating a role with CloudWatch `*`).
-  const scalableTarget = awsData.awsResources.ResourceTypes['AWS::ApplicationAutoScaling::ScalableTarget'];
-  if (scalableTarget?.Properties.RoleARN) scalableTarget.Properties.RoleARN.Required = false;
-  validator = require('cfn-lint/lib/validator') as Validator;
-  return validator;
-}
+const checked = new Map<string, { path: string; version: string }>();
 
 /**
- * What each export of these templates looks like to an importer: an ARN when its value is one (an `...Arn`
- * attribute or `arn:` text), text otherwise. Imports take the shape of the export they name.
+ * The Python cfn-lint on PATH, skipping node_modules/.bin: npm scripts and vitest put that first, and an
+ * npm package of the same name (a different, older validator) may be installed there.
  */
-export function exportShapes(templates: unknown[]): Map<string, 'arn' | 'text'> {
-  const shapes = new Map<string, 'arn' | 'text'>();
-  for (const t of templates) {
-    const outputs = (t as { Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }> }).Outputs ?? {};
-    for (const output of Object.values(outputs)) {
-      const name = output.Export?.Name;
-      if (typeof name !== 'string') continue;
-      const value = JSON.stringify(output.Value ?? '');
-      shapes.set(name, /Arn"\]|"arn:/.test(value) ? 'arn' : 'text');
+function findCfnLint(command: string): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '' && !d.split(sep).includes('node_modules'));
+  for (const dir of dirs) {
+    const path = join(dir, command);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
     }
   }
-  return shapes;
+  return undefined;
 }
 
-/** The critical findings for a template deployed to `region` (empty when it is valid). */
-export function lintTemplate(template: unknown, region: string, shapes: Map<string, 'arn' | 'text'> = new Map()): string[] {
-  const v = load();
-  v.resetValidator();
-  v.addPseudoValue('AWS::Region', region);
-  // What the replica lookup answers at deploy time (replicaReferences.ts), so ARN-typed properties check out.
-  const table = `arn:aws:dynamodb:${region}:123456789012:table/mock`;
-  v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'StreamArn', `${table}/stream/2026-01-01T00:00:00.000`);
-  v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'Arn', table);
-  v.addCustomResourceAttributeValue('Custom::MeridianTableReplica', 'TableId', 'mock-table-id');
-  // Imports come from other stacks: an ARN-shaped stand-in where the export is an ARN (or, for exports
-  // outside these templates, where its name says so).
-  for (const name of importNames(template)) {
-    const arn = (shapes.get(name) ?? (/arn$/i.test(name) ? 'arn' : 'text')) === 'arn';
-    v.addImportValue(name, arn ? `arn:aws:mock:${region}:123456789012:${name}` : `imported-${name}`);
+/** The installed cfn-lint's version; throws with the install command when it is missing or not 1.x. */
+export function cfnLintVersion(command = 'cfn-lint'): string {
+  return cfnLint(command).version;
+}
+
+function cfnLint(command = 'cfn-lint'): { path: string; version: string } {
+  const known = checked.get(command);
+  if (known) return known;
+  const path = findCfnLint(command);
+  if (path === undefined) throw new Error(`AWS's cfn-lint (Python) is not installed, or not on PATH: ${INSTALL}`);
+  const run = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  if (run.error) throw new Error(`${path} did not run (${run.error.message}): ${INSTALL}`);
+  const version = /cfn-lint (\d+\.\d+\.\d+)/.exec(`${run.stdout}${run.stderr}`)?.[1];
+  if (version === undefined || !version.startsWith('1.')) {
+    throw new Error(`cfn-lint --version said "${`${run.stdout}${run.stderr}`.trim()}"; the tests need AWS's Python cfn-lint 1.x: ${INSTALL}`);
   }
-  const result = v.validateJsonObject(structuredClone(template), {});
-  return result.errors.crit.map((e) => `${e.resource}: ${e.message}`);
+  const found = { path, version };
+  checked.set(command, found);
+  return found;
 }
 
-function importNames(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(importNames);
-  if (node === null || typeof node !== 'object') return [];
-  const record = node as Record<string, unknown>;
-  const own = typeof record['Fn::ImportValue'] === 'string' ? [record['Fn::ImportValue']] : [];
-  return [...own, ...Object.values(record).flatMap(importNames)];
+/**
+ * Lints template files deployed to `region` (one cfn-lint run for all of them) and returns every error and
+ * warning; informational findings are not reported (cfn-lint's default).
+ */
+export function lintFiles(files: string[], region: string): LintFinding[] {
+  if (files.length === 0) return [];
+  const run = spawnSync(cfnLint().path, ['--format', 'json', '--regions', region, '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.error) throw new Error(`cfn-lint did not run: ${run.error.message}`);
+  // Exit status: a bit mask of what was found (2 errors, 4 warnings, 8 informational); 1 is cfn-lint failing.
+  if (run.status === 1 || run.status === null) throw new Error(`cfn-lint failed (exit ${String(run.status)}): ${run.stderr.trim() || run.stdout.trim()}`);
+  if (run.stdout.trim() === '') return [];
+  const raw = JSON.parse(run.stdout) as {
+    Rule: { Id: string };
+    Level: string;
+    Message: string;
+    Filename: string;
+    Location: { Path?: (string | number)[] };
+  }[];
+  return raw.map((f) => ({ rule: f.Rule.Id, level: f.Level, message: f.Message, path: (f.Location.Path ?? []).join('/'), file: f.Filename }));
+}
+
+/** Lints a template held in memory (written to a temporary file first). */
+export function lintTemplate(template: unknown, region: string): LintFinding[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'meridian-cfn-lint-')), 'template.json');
+  writeFileSync(file, JSON.stringify(template, null, 1));
+  return lintFiles([file], region);
+}
+
+/** A finding as one line for a test's failure message. */
+export function formatFinding(f: LintFinding): string {
+  return `${f.rule} (${f.level}) at ${f.path}: ${f.message}`;
 }

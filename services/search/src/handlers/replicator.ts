@@ -15,6 +15,7 @@ const deps = lazily(() => {
     source: s3ClientForRegion(settings.region, process.env),
     next: s3ClientForRegion(settings.nextRegion, process.env),
     nextBucket: settings.nextBucket,
+    ...(settings.nextBucketOwner === undefined ? {} : { nextBucketOwner: settings.nextBucketOwner }),
   };
 });
 

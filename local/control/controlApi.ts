@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../http/server.js';
+import type { ControlledCloud } from './controlledCloud.js';
+import { streamProgress } from './progressStream.js';
+import { parseDeployRequest, parseGlobalTableRequest, readJsonBody, RequestError } from './requestBody.js';
+
+type Fault = 'outage' | 'recover' | 'crash' | 'pause-replication' | 'resume-replication';
+const FAULT = /^\/_meridian\/(outage|recover|crash|pause-replication|resume-replication)\/([a-z0-9-]+)$/;
+
+/**
+ * The local cloud's control API (`/_meridian/*`: status, faults, deploy and remove, global tables,
+ * shutdown) as a request handler. It resolves false for a request that is none of these (the front door
+ * then sends it to a region: `/_meridian/health` is the regions'), true once it has answered. Refusals
+ * are 4xx `{message}` before anything changes; any other error rejects, for the server to answer 500.
+ */
+export function controlApi(cloud: ControlledCloud): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const faults: Record<Fault, (region: string) => Promise<void> | void> = {
+    outage: (r) => cloud.outage(r),
+    recover: (r) => cloud.recover(r),
+    crash: (r) => cloud.crash(r),
+    'pause-replication': (r) => cloud.pauseReplication(r),
+    'resume-replication': (r) => cloud.resumeReplication(r),
+  };
+
+  async function answer(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (req.method === 'GET' && path === '/_meridian/status') {
+      const status = await cloud.status();
+      sendJson(res, status.ready ? 200 : 503, status, { 'cache-control': 'no-store' });
+      return true;
+    }
+    if (req.method !== 'POST') return false;
+    const fault = FAULT.exec(path);
+    if (fault) {
+      const [, action, region] = fault as unknown as [string, Fault, string];
+      const configured = cloud.regionNames();
+      if (!configured.includes(region)) throw new RequestError(404, `unknown region "${region}"; configured: ${configured.join(', ')}`);
+      await faults[action](region);
+      sendJson(res, 200, await cloud.status());
+      return true;
+    }
+    if (path === '/_meridian/deploy' || path === '/_meridian/remove') {
+      const request = parseDeployRequest(await readJsonBody(req));
+      await streamProgress(res, (progress) => (path === '/_meridian/deploy' ? cloud.deploy(request, progress) : cloud.remove(request, progress)));
+      return true;
+    }
+    if (path === '/_meridian/global-tables') {
+      const def = parseGlobalTableRequest(await readJsonBody(req));
+      await cloud.registerGlobalTable(def);
+      sendJson(res, 200, { registered: def.tableName });
+      return true;
+    }
+    if (path === '/_meridian/shutdown') {
+      sendJson(res, 202, { message: 'stopping' });
+      void cloud.stop();
+      return true;
+    }
+    return false;
+  }
+
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    try {
+      return await answer(req, res, path);
+    } catch (e) {
+      if (!(e instanceof RequestError)) throw e;
+      sendJson(res, e.status, { message: e.message });
+      return true;
+    }
+  };
+}

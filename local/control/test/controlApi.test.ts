@@ -1,0 +1,246 @@
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GlobalTableDefinition } from '../../global-tables/replicationState.js';
+import { freePort } from '../../http/freePort.js';
+import { close, listen, sendJson } from '../../http/server.js';
+import { importedFolders } from '../../test/support/moduleImports.js';
+import { controlApi } from '../controlApi.js';
+import type { ControlledCloud, DeployRequest } from '../controlledCloud.js';
+import type { ProgressMessage } from '../progressStream.js';
+import { MAX_CONTROL_BODY } from '../requestBody.js';
+
+/** A cloud that records what it is asked; a deploy runs until the test opens `deployGate`. */
+class RecordingCloud implements ControlledCloud {
+  calls: string[] = [];
+  ready = true;
+  failWith: Error | undefined;
+  deployGate: Promise<void> = Promise.resolve();
+  regionNames = () => ['us-east-1', 'us-west-2'];
+  status = async () => ({ ready: this.ready, regions: this.regionNames() });
+  async deploy(req: DeployRequest, progress: (line: string) => void): Promise<string[]> {
+    this.calls.push(`deploy ${JSON.stringify(req)}`);
+    progress('loading services');
+    await this.deployGate;
+    if (this.failWith) throw this.failWith;
+    progress('deployed destinations');
+    return ['destinations', 'search (unchanged)'];
+  }
+  async remove(req: DeployRequest): Promise<string[]> {
+    this.calls.push(`remove ${JSON.stringify(req)}`);
+    return ['search'];
+  }
+  outage = async (r: string) => this.record(`outage ${r}`);
+  recover = async (r: string) => this.record(`recover ${r}`);
+  crash = (r: string) => void this.record(`crash ${r}`);
+  pauseReplication = async (r: string) => this.record(`pauseReplication ${r}`);
+  resumeReplication = async (r: string) => this.record(`resumeReplication ${r}`);
+  registerGlobalTable = async (def: GlobalTableDefinition) => this.record(`registerGlobalTable ${def.tableName}`);
+  stop = async () => this.record('stop');
+  private record(call: string): void {
+    this.calls.push(call);
+    if (this.failWith) throw this.failWith;
+  }
+}
+
+// The handler on a real loopback server, served as the front door serves it.
+let cloud: RecordingCloud;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    controlApi(cloud)(req, res).then(
+      (answered) => answered || sendJson(res, 418, { message: 'not for the control API' }),
+      (e: Error) => sendJson(res, 500, { message: `rejected: ${e.message}` }),
+    );
+  });
+  const port = await freePort();
+  await listen(server, port);
+  base = `http://127.0.0.1:${port}`;
+});
+
+beforeEach(() => {
+  cloud = new RecordingCloud();
+});
+
+afterAll(async () => {
+  await close(server);
+});
+
+const post = (path: string, body?: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) });
+const deployBody = (over: Record<string, unknown> = {}) => JSON.stringify({ region: 'us-east-1', serviceDirs: ['services/destinations'], stage: 'local', ...over });
+
+describe('status', () => {
+  it('200 with the status once ready, 503 with it while starting; never cached', async () => {
+    const res = await fetch(`${base}/_meridian/status`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ ready: true, regions: ['us-east-1', 'us-west-2'] });
+
+    cloud.ready = false;
+    const starting = await fetch(`${base}/_meridian/status`);
+    expect(starting.status).toBe(503);
+    expect(await starting.json()).toMatchObject({ ready: false });
+  });
+});
+
+describe('faults', () => {
+  it.each([
+    ['outage', 'outage'],
+    ['recover', 'recover'],
+    ['crash', 'crash'],
+    ['pause-replication', 'pauseReplication'],
+    ['resume-replication', 'resumeReplication'],
+  ])('POST /_meridian/%s/<region> calls %s for that region and answers the status', async (path, call) => {
+    const res = await post(`/_meridian/${path}/us-west-2`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, regions: ['us-east-1', 'us-west-2'] });
+    expect(cloud.calls).toEqual([`${call} us-west-2`]);
+  });
+
+  it('an unknown region is a 404 naming the configured ones, and nothing is done', async () => {
+    for (const path of ['outage', 'recover', 'crash', 'pause-replication', 'resume-replication']) {
+      const res = await post(`/_meridian/${path}/eu-west-9`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ message: 'unknown region "eu-west-9"; configured: us-east-1, us-west-2' });
+    }
+    expect(cloud.calls).toEqual([]);
+  });
+
+  it('an error the cloud did not expect rejects, for the server to answer 500', async () => {
+    cloud.failWith = new Error('the JVM did not start');
+    const res = await post('/_meridian/recover/us-east-1');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: 'rejected: the JVM did not start' });
+  });
+});
+
+describe('deploy and remove', () => {
+  it('stream each progress line as it happens, then the services done (NDJSON)', async () => {
+    let open: () => void = () => {};
+    cloud.deployGate = new Promise((resolve) => (open = resolve));
+    const res = await post('/_meridian/deploy', deployBody({ force: true }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = ndjson(res);
+    // The deploy is still waiting at the gate: this line can only have come while it runs.
+    expect(await lines.next()).toEqual({ type: 'progress', line: 'loading services' });
+    open();
+    expect(await lines.rest()).toEqual([
+      { type: 'progress', line: 'deployed destinations' },
+      { type: 'done', services: ['destinations', 'search (unchanged)'] },
+    ]);
+    expect(cloud.calls).toEqual([`deploy ${JSON.stringify({ region: 'us-east-1', serviceDirs: ['services/destinations'], stage: 'local', force: true })}`]);
+  });
+
+  it('a deploy that fails ends its stream with the error line (the 200 is already sent)', async () => {
+    cloud.failWith = new Error('us-east-1 is outage; `meridian recover us-east-1` brings it back');
+    const res = await post('/_meridian/deploy', deployBody());
+    expect(res.status).toBe(200);
+    expect(await ndjson(res).rest()).toEqual([
+      { type: 'progress', line: 'loading services' },
+      { type: 'error', message: 'us-east-1 is outage; `meridian recover us-east-1` brings it back' },
+    ]);
+  });
+
+  it('remove goes to remove', async () => {
+    const res = await post('/_meridian/remove', deployBody());
+    expect(await ndjson(res).rest()).toEqual([{ type: 'done', services: ['search'] }]);
+    expect(cloud.calls).toEqual([`remove ${JSON.stringify({ region: 'us-east-1', serviceDirs: ['services/destinations'], stage: 'local' })}`]);
+  });
+
+  it.each([
+    [400, 'a body that is not JSON', '{"region": "us-east-1",', 'body is not valid JSON'],
+    [400, 'no body at all', '', 'body is not valid JSON'],
+    [413, 'a body over 64 KiB', JSON.stringify({ region: 'us-east-1', serviceDirs: ['x'.repeat(MAX_CONTROL_BODY)], stage: 'local' }), `request body is larger than ${MAX_CONTROL_BODY} bytes`],
+    [400, 'no region', deployBody({ region: 7 }), 'region must be a region name such as us-east-1'],
+    [400, 'serviceDirs not a list of strings', deployBody({ serviceDirs: ['a', 3] }), 'serviceDirs must be a list of service directories'],
+    [400, 'a stage with a slash', deployBody({ stage: '../prod' }), 'stage must contain only letters, digits and -'],
+    [400, 'an empty stage', deployBody({ stage: '' }), 'stage must contain only letters, digits and -'],
+    [400, 'force that is not a boolean', deployBody({ force: 'yes' }), 'force must be true or false'],
+  ])('%i for %s, with the reason; nothing is deployed', async (status, _what, body, message) => {
+    for (const path of ['/_meridian/deploy', '/_meridian/remove']) {
+      const res = await post(path, body);
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual({ message });
+    }
+    expect(cloud.calls).toEqual([]);
+  });
+});
+
+describe('global tables', () => {
+  const table = { tableName: 'things', keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] };
+
+  it('registers a valid definition', async () => {
+    const res = await post('/_meridian/global-tables', JSON.stringify(table));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ registered: 'things' });
+    expect(cloud.calls).toEqual(['registerGlobalTable things']);
+  });
+
+  it('refuses an invalid one with the reason: 400, nothing registered', async () => {
+    const res = await post('/_meridian/global-tables', JSON.stringify({ ...table, mode: 'eventual' }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'mode must be "current" or "legacy"' });
+    const notJson = await post('/_meridian/global-tables', 'things');
+    expect(notJson.status).toBe(400);
+    expect(cloud.calls).toEqual([]);
+  });
+});
+
+it('shutdown answers 202, then stops the cloud', async () => {
+  const res = await post('/_meridian/shutdown');
+  expect(res.status).toBe(202);
+  expect(await res.json()).toEqual({ message: 'stopping' });
+  expect(cloud.calls).toEqual(['stop']);
+});
+
+it('leaves every other request to the regions (the front door forwards them)', async () => {
+  for (const [method, path] of [
+    ['GET', '/_meridian/health'],
+    ['GET', '/_meridian/outage/us-east-1'],
+    ['POST', '/_meridian/outage/US-EAST-1'],
+    ['POST', '/_meridian/status'],
+    ['GET', '/_meridian/deploy'],
+    ['POST', '/destinations'],
+  ] as const) {
+    const res = await fetch(`${base}${path}`, { method });
+    expect(res.status, `${method} ${path}`).toBe(418);
+  }
+  expect(cloud.calls).toEqual([]);
+});
+
+/** Reads an NDJSON answer line by line. */
+function ndjson(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const next = async (): Promise<ProgressMessage | undefined> => {
+    for (;;) {
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        return JSON.parse(line) as ProgressMessage;
+      }
+      const { done, value } = await reader.read();
+      if (done) {
+        if (buffered.trim()) throw new Error(`unterminated line: ${buffered}`);
+        return undefined;
+      }
+      buffered += decoder.decode(value, { stream: true });
+    }
+  };
+  const rest = async () => {
+    const all: ProgressMessage[] = [];
+    for (let m = await next(); m; m = await next()) all.push(m);
+    return all;
+  };
+  return { next, rest };
+}
+
+it('imports only node, local/http and the global-table definition (README: what it may import); the cloud comes in as ControlledCloud', () => {
+  const dir = fileURLToPath(new URL('..', import.meta.url));
+  expect([...importedFolders(dir)].sort()).toEqual(['local/control', 'local/global-tables', 'local/http', 'node:http']);
+});
