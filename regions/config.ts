@@ -52,6 +52,11 @@ export interface MeridianConfig {
   frontDoor: { port: number };
   /** The disaster-recovery account: its own object store, in a region no service runs in. */
   recovery: { account: string; accountId: string; region: string; ports: { objects: number } };
+  /**
+   * Who may reach the local cloud: the address every endpoint binds to (loopback unless the user says
+   * otherwise) and the names besides localhost, 127.0.0.1 and [::1] a request's Host may carry.
+   */
+  network: { bind: string; allowedHosts: string[] };
   /** Where the local cloud keeps its state. */
   stateDir: string;
   configDir: string;
@@ -101,6 +106,7 @@ export function loadConfig(sources: ConfigSources = sourcesFromEnv()): MeridianC
       region: str(get(global, 'recovery.region') ?? 'us-west-1', 'meridian.yml recovery.region'),
       ports: { objects: port(get(global, 'recovery.ports.objects'), 'meridian.yml recovery.ports.objects') + offset },
     },
+    network: parseNetwork(get(global, 'network')),
     stateDir: resolve(sources.stateDir ?? join(repoRoot, '.meridian')),
     configDir,
   };
@@ -155,6 +161,30 @@ function parseRegion(path: string, fileRegion: string, offset: number): RegionCo
       },
     },
   };
+}
+
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
+
+/** `network` in meridian.yml: `bind` (default 127.0.0.1) and `allowedHosts` (names without a port). */
+function parseNetwork(value: unknown): MeridianConfig['network'] {
+  const where = 'meridian.yml network';
+  if (value === undefined || value === null) return { bind: '127.0.0.1', allowedHosts: [] };
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be a mapping with bind and allowedHosts`);
+  const bind = get(value, 'bind') ?? '127.0.0.1';
+  if (typeof bind !== 'string' || !/^[0-9a-fA-F:.]+$/.test(bind)) throw new ConfigError(`${where}.bind must be an IP address such as 127.0.0.1, got ${JSON.stringify(bind)}`);
+  const hosts = get(value, 'allowedHosts') ?? [];
+  if (!Array.isArray(hosts)) throw new ConfigError(`${where}.allowedHosts must be a list of host names, such as [devbox.local]`);
+  const allowedHosts = hosts.map((h: unknown) => {
+    const name = typeof h === 'string' ? h.trim().toLowerCase() : '';
+    if (!HOST_NAME.test(name)) throw new ConfigError(`${where}.allowedHosts: ${JSON.stringify(h)} is not a host name (give the name alone, without scheme or port)`);
+    return name;
+  });
+  return { bind, allowedHosts };
+}
+
+/** True when the cloud binds to loopback only: nothing but this machine can reach it. */
+export function bindsLoopbackOnly(config: MeridianConfig): boolean {
+  return config.network.bind === '127.0.0.1' || config.network.bind === '::1' || config.network.bind.startsWith('127.');
 }
 
 /**

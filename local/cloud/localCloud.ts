@@ -1,6 +1,7 @@
+import { controlTokenFile, issueControlToken } from '../control/controlToken.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MeridianConfig } from '../../regions/config.js';
+import { bindsLoopbackOnly, type MeridianConfig } from '../../regions/config.js';
 import { controlApi } from '../control/controlApi.js';
 import type { ControlledCloud } from '../control/controlledCloud.js';
 import { startFrontDoor, type FrontDoor } from '../front-door/frontDoor.js';
@@ -33,6 +34,9 @@ export const cloudFile = (config: MeridianConfig) => join(config.stateDir, 'clou
  */
 export async function startLocalCloud(config: MeridianConfig, log: (line: string) => void, options: StartOptions = {}): Promise<LocalCloud> {
   mkdirSync(config.stateDir, { recursive: true });
+  if (!bindsLoopbackOnly(config)) {
+    log(`WARNING: network.bind is ${config.network.bind} (config/meridian.yml): the front door, every region's API, DynamoDB, S3, Kinesis, SNS and search endpoints and the recovery store are reachable from that network, with no AWS credentials checked and every table, bucket and stream readable and writable. Bind to 127.0.0.1 unless this machine's network is yours alone.`);
+  }
   const startedAt = new Date().toISOString();
   const frontDoorUrl = `http://127.0.0.1:${config.frontDoor.port}`;
   let ready = false;
@@ -60,6 +64,7 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
         await frontDoor?.close();
         await supervisor.stop();
         rmSync(cloudFile(config), { force: true });
+        rmSync(controlTokenFile(config.stateDir), { force: true });
         log('stopped');
         signalStopped();
       })();
@@ -73,7 +78,9 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     frontDoor = await startFrontDoor({
       port: config.frontDoor.port,
       origins: processHealth(supervisor.regions),
-      answerLocally: controlApi(cloud),
+      answerLocally: controlApi(cloud, { token: issueControlToken(config.stateDir), port: config.frontDoor.port, allowedHosts: config.network.allowedHosts }),
+      host: config.network.bind,
+      allowedHosts: config.network.allowedHosts,
       log: (line) => log(`[front-door] ${line}`),
     });
     writeFileSync(cloudFile(config), JSON.stringify({ pid: process.pid, frontDoor: frontDoorUrl, startedAt }));

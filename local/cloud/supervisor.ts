@@ -62,6 +62,8 @@ export class Supervisor {
       accountId: this.config.recovery.accountId,
       port: this.config.recovery.ports.objects,
       dataDir: join(this.config.stateDir, 'recovery', 'objects'),
+      host: this.config.network.bind,
+      allowedHosts: this.config.network.allowedHosts,
       log: (line) => this.log(`[recovery] ${line}`),
     });
     await Promise.all(this.regions.map((r) => r.start()));

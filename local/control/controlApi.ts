@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/server.js';
+import { controlAccessProblem, type ControlAccess } from './controlAccess.js';
 import type { ControlledCloud } from './controlledCloud.js';
 import { streamProgress } from './progressStream.js';
 import { parseDeployRequest, parseGlobalTableRequest, readJsonBody, RequestError } from './requestBody.js';
@@ -7,13 +8,17 @@ import { parseDeployRequest, parseGlobalTableRequest, readJsonBody, RequestError
 type Fault = 'outage' | 'recover' | 'crash' | 'pause-replication' | 'resume-replication';
 const FAULT = /^\/_meridian\/(outage|recover|crash|pause-replication|resume-replication)\/([a-z0-9-]+)$/;
 
+/** Paths under /_meridian/ that belong to the regions, not to the control API. */
+const REGION_PATHS = new Set(['/_meridian/health']);
+
 /**
  * The local cloud's control API (`/_meridian/*`: status, faults, deploy and remove, global tables,
- * shutdown) as a request handler. It resolves false for a request that is none of these (the front door
- * then sends it to a region: `/_meridian/health` is the regions'), true once it has answered. Refusals
- * are 4xx `{message}` before anything changes; any other error rejects, for the server to answer 500.
+ * shutdown) as a request handler. It resolves false for a request outside it (the front door then sends
+ * it to a region: `/_meridian/health` is the regions'), true once it has answered. Everything but
+ * `GET /_meridian/status` (readiness) needs this start's token; refusals are 4xx `{message}` before
+ * anything changes; any other error rejects, for the server to answer 500.
  */
-export function controlApi(cloud: ControlledCloud): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function controlApi(cloud: ControlledCloud, access: ControlAccess): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const faults: Record<Fault, (region: string) => Promise<void> | void> = {
     outage: (r) => cloud.outage(r),
     recover: (r) => cloud.recover(r),
@@ -28,7 +33,9 @@ export function controlApi(cloud: ControlledCloud): (req: IncomingMessage, res: 
       sendJson(res, status.ready ? 200 : 503, status, { 'cache-control': 'no-store' });
       return true;
     }
-    if (req.method !== 'POST') return false;
+    const refused = controlAccessProblem(req, access);
+    if (refused) throw refused;
+    if (req.method !== 'POST') throw new RequestError(405, `${req.method} is not a control request: the control API takes GET /_meridian/status and POSTs`);
     const fault = FAULT.exec(path);
     if (fault) {
       const [, action, region] = fault as unknown as [string, Fault, string];
@@ -54,11 +61,12 @@ export function controlApi(cloud: ControlledCloud): (req: IncomingMessage, res: 
       void cloud.stop();
       return true;
     }
-    return false;
+    throw new RequestError(404, `no control request ${path}: see \`npx meridian --help\``);
   }
 
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!path.startsWith('/_meridian/') || REGION_PATHS.has(path)) return false;
     try {
       return await answer(req, res, path);
     } catch (e) {

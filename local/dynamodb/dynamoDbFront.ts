@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { admitHost, type HostRule } from '../http/hostGuard.js';
+import { admitHost } from '../http/hostGuard.js';
 import { BodyTooLargeError, close, listen, readBody } from '../http/server.js';
 
 /** One call to DynamoDB or DynamoDB Streams as the front sees it, before DynamoDB Local does. */
@@ -51,9 +51,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 export async function startDynamoDbFront(opts: DynamoDbFrontOptions): Promise<DynamoDbFront> {
   const upstream = new URL(opts.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const rule: HostRule = { port: opts.port, ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}) };
   const server: Server = createServer((req, res) => {
-    if (!admitHost(req, res, rule)) return;
+    if (!admitHost(req, res, opts.allowedHosts)) return;
     relay(req, res, upstream, agent, opts).catch((e: Error) => {
       if (!res.headersSent) sendError(res, 500, 'InternalServerError', `the local DynamoDB front failed: ${e.message}`);
       else res.destroy();

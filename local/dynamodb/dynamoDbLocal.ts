@@ -53,7 +53,10 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
   // -sharedDb: one JVM is one region, so every caller (any access key, any region name) sees the same tables.
   const storage = [...(opts.dataDir === null ? ['-inMemory'] : ['-dbPath', opts.dataDir]), '-sharedDb'];
   if (opts.dataDir !== null) mkdirSync(opts.dataDir, { recursive: true });
-  const args = [...JVM_FLAGS, `-Djava.library.path=${libDir}`, '-jar', jar, ...storage, '-port', String(opts.port)];
+  // DynamoDB Local answers CORS for every origin ('*') unless told otherwise, which lets any web page a
+  // developer visits read and write the tables from their browser; and it sends telemetry unless told not to.
+  const cors = ['-cors', `http://127.0.0.1:${opts.port}`];
+  const args = [...JVM_FLAGS, `-Djava.library.path=${libDir}`, '-jar', jar, ...storage, '-port', String(opts.port), ...cors, '-disableTelemetry'];
   // cwd: DynamoDB Local writes a metadata file where it runs; keep it beside its data, not in the caller's folder.
   const cwd = opts.dataDir ?? tmpdir();
   const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,3 +1,4 @@
+import { hostProblem, misdirected, requestedHost } from '../http/hostGuard.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
@@ -21,6 +22,8 @@ export interface EventStreamOptions {
   /** 0 picks an ephemeral port. */
   port: number;
   host?: string;
+  /** Names besides the loopback ones this endpoint answers to (config/meridian.yml network.allowedHosts). */
+  allowedHosts?: readonly string[];
   /** The region's state directory; the event stream keeps `event-stream.sqlite` in it. */
   dataDir: string;
   /** Per-shard write limits (AWS's by default); `false` turns throttling off. */
@@ -59,7 +62,12 @@ export async function startEventStream(opts: EventStreamOptions): Promise<EventS
   const trimTimer = setInterval(trim, opts.trimIntervalMs ?? 60_000);
   trimTimer.unref();
 
-  const server = createDualProtocolServer((req) => handleKinesisRequest(ctx, req));
+  // HTTP/2 connections are piped to an internal port, so the Host is checked against the public one here.
+  let publicPort = opts.port;
+  const server = createDualProtocolServer((req) => {
+    const problem = hostProblem(requestedHost(req.headers), { port: publicPort, allowedHosts: opts.allowedHosts ?? [] });
+    return problem === undefined ? handleKinesisRequest(ctx, req) : Promise.resolve(misdirected(problem));
+  });
   const host = opts.host ?? '127.0.0.1';
   try {
     await listen(server, opts.port, host);
@@ -69,6 +77,7 @@ export async function startEventStream(opts: EventStreamOptions): Promise<EventS
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
+  publicPort = port;
   let closed: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,

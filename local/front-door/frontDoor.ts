@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { admitHost } from '../http/hostGuard.js';
 import { close, listen, sendJson } from '../http/server.js';
 import { forward } from './forward.js';
 import type { OriginDirectory } from './originDirectory.js';
@@ -13,6 +14,10 @@ export interface FrontDoorOptions {
   port: number;
   origins: OriginDirectory;
   answerLocally?: LocalAnswer;
+  /** Where to bind (loopback unless the user says otherwise: config/meridian.yml network.bind). */
+  host?: string;
+  /** Names besides the loopback ones requests may carry in Host (network.allowedHosts). */
+  allowedHosts?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -29,13 +34,14 @@ export interface FrontDoor {
 export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
   const log = opts.log ?? (() => {});
   const server = createServer((req, res) => {
+    if (!admitHost(req, res, opts.allowedHosts)) return;
     serve(req, res, opts).catch((e: Error) => {
       log(e.stack ?? e.message);
       if (!res.headersSent) sendJson(res, 500, { message: 'internal error in the front door' });
       else res.destroy();
     });
   });
-  await listen(server, opts.port);
+  await listen(server, opts.port, opts.host);
   return { url: `http://127.0.0.1:${opts.port}`, close: () => close(server) };
 }
 

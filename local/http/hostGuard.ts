@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /*
  * Any web page a developer visits can make their browser send requests to 127.0.0.1. Two defences, as
@@ -11,17 +11,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface HostRule {
-  /** The port the server listens on: a Host naming another port was meant for something else. */
+  /** The port the request arrived on: a Host naming another port was meant for something else. */
   port: number;
   /** Extra names (lower case, without port) the user allowed. */
   allowedHosts?: readonly string[];
 }
 
 /** The Host (HTTP/1.1) or :authority (HTTP/2) a request names, as sent. */
-export function requestedHost(req: IncomingMessage): string | undefined {
-  const authority = req.headers[':authority'];
+export function requestedHost(headers: IncomingHttpHeaders): string | undefined {
+  const authority = headers[':authority'];
   if (typeof authority === 'string' && authority !== '') return authority;
-  return req.headers.host;
+  return headers.host;
 }
 
 /** Splits `name[:port]` (IPv6 in brackets); the name lower-cased; undefined when it cannot be read. */
@@ -49,11 +49,19 @@ export function hostProblem(host: string | undefined, rule: HostRule): string | 
  * Answers 421 Misdirected Request (the request was meant for another server) with the reason, and returns
  * false, when the Host is not allowed; true when the request may proceed.
  */
-export function admitHost(req: IncomingMessage, res: ServerResponse, rule: HostRule): boolean {
-  const problem = hostProblem(requestedHost(req), rule);
+export function admitHost(req: IncomingMessage, res: ServerResponse, allowedHosts: readonly string[] = []): boolean {
+  // The port the connection came in on is the server's own, whatever it was configured or given by the OS.
+  const problem = hostProblem(requestedHost(req.headers), { port: req.socket.localPort ?? 0, allowedHosts });
   if (problem === undefined) return true;
-  const body = JSON.stringify({ message: problem });
-  res.writeHead(421, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' });
-  res.end(body);
+  const answer = misdirected(problem);
+  // Close the connection: a client that sent a foreign Host once will not be served on it later.
+  res.writeHead(answer.status, { ...answer.headers, connection: 'close' });
+  res.end(answer.body);
   return false;
+}
+
+/** The 421 answer for a refused Host: JSON `{message}`, kept by no cache (no connection header: HTTP/2 forbids it). */
+export function misdirected(problem: string): { status: 421; headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({ message: problem });
+  return { status: 421, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' }, body };
 }

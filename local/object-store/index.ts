@@ -2,6 +2,7 @@
  * The local object store: an S3 REST subset (path style) that `@aws-sdk/client-s3` talks to unchanged,
  * durable across kill -9, with versioning and bucket notifications delivered through `onNotification`.
  */
+import { admitHost } from '../http/hostGuard.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface ObjectStoreOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Names besides the loopback ones this endpoint answers to (config/meridian.yml network.allowedHosts). */
+  allowedHosts?: readonly string[];
   /** Durable state: survives kill -9 of the process; reopening gives the same content. */
   dataDir: string;
   /** Largest single PUT, and largest part of a multipart upload (EntityTooLarge beyond it). Default 5 GiB, as S3. */
@@ -53,12 +56,13 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
   blobs.sweep((id) => store.isBlobReferenced(id));
   const sweeper = startAbandonedUploadSweeper(store, blobs, opts.abandonedUploadAgeMs ?? DEFAULT_ABANDONED_UPLOAD_AGE_MS, log);
   const outbox = opts.onNotification ? new NotificationOutbox(store, opts.onNotification, log) : undefined;
-  const server = createServer(
-    createHandler(
-      { store, blobs, outbox, region: opts.region, accountId: opts.accountId, maxObjectSize: opts.maxObjectSize ?? DEFAULT_MAX_OBJECT_SIZE },
-      log,
-    ),
+  const handle = createHandler(
+    { store, blobs, outbox, region: opts.region, accountId: opts.accountId, maxObjectSize: opts.maxObjectSize ?? DEFAULT_MAX_OBJECT_SIZE },
+    log,
   );
+  const server = createServer((req, res) => {
+    if (admitHost(req, res, opts.allowedHosts)) void handle(req, res);
+  });
   const host = opts.host ?? '127.0.0.1';
   try {
     await listen(server, opts.port, host);

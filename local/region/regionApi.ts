@@ -1,3 +1,4 @@
+import { admitHost } from '../http/hostGuard.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendJson } from '../http/server.js';
 import type { ApiRoutes } from './apiRoutes.js';
@@ -14,6 +15,8 @@ export interface RegionApiOptions {
   routes: ApiRoutes;
   invoke(functionName: string, event: unknown): Promise<unknown>;
   log(line: string): void;
+  /** Names besides the loopback ones this endpoint answers to (config/meridian.yml network.allowedHosts). */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -22,6 +25,7 @@ export interface RegionApiOptions {
  */
 export function createRegionApi(opts: RegionApiOptions): Server {
   return createServer((req, res) => {
+    if (!admitHost(req, res, opts.allowedHosts)) return;
     res.setHeader('x-meridian-region', opts.region);
     handle(req, res, opts).catch((e: Error) => {
       opts.log(`[api] ${e.stack ?? e.message}`);

@@ -73,6 +73,8 @@ export async function startRegionServices(
   const dir = join(stateDir, 'regions', rc.region);
   const { ports } = rc.local;
   const started: { close(): Promise<void> }[] = [];
+  // Every endpoint binds where the user said (loopback by default) and answers only its own names.
+  const network = { host: config.network.bind, allowedHosts: config.network.allowedHosts };
   const closeAll = async () => {
     for (const s of started.reverse()) await s.close().catch((e: Error) => log(`while stopping: ${e.message}`));
   };
@@ -113,6 +115,7 @@ export async function startRegionServices(
       // A handler that cannot reach another region (an outage) gets the message again when it is back:
       // back-off capped at 5 s, for about an hour, durably; only then is it a fault.
       retry: TOPIC_RETRY,
+      ...network,
     });
     started.push(topics);
 
@@ -121,6 +124,7 @@ export async function startRegionServices(
       accountId: rc.accountId,
       port: ports.objects,
       dataDir: join(dir, 'objects'),
+      ...network,
       log,
       onNotification: async (n) => {
         await topics.publish(n.topicArn, JSON.stringify(n.message), { subject: 'Amazon S3 Notification' });
@@ -133,11 +137,12 @@ export async function startRegionServices(
       accountId: rc.accountId,
       port: ports.streams,
       dataDir: join(dir, 'streams'),
+      ...network,
       onAppend: (streamName) => functions.recordsArrived({ type: 'kinesis', streamName }),
     });
     started.push(streams);
 
-    const search = await startSearchEngine({ port: ports.search, dataDir: join(dir, 'search') });
+    const search = await startSearchEngine({ port: ports.search, dataDir: join(dir, 'search'), ...network });
     started.push(search);
 
     const routes = new ApiRoutes();
@@ -164,9 +169,10 @@ export async function startRegionServices(
       stage: 'local',
       routes,
       invoke: (name, event) => functions.invoke(name, event),
+      allowedHosts: network.allowedHosts,
       log,
     });
-    await listen(api, ports.api);
+    await listen(api, ports.api, network.host);
     started.push({ close: () => close(api) });
 
     return {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { admitHost } from '../http/hostGuard.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
@@ -19,6 +20,8 @@ export interface SearchEngineOptions {
   /** 0 = ephemeral */
   port: number;
   host?: string;
+  /** Names besides the loopback ones this endpoint answers to (config/meridian.yml network.allowedHosts). */
+  allowedHosts?: readonly string[];
   dataDir: string;
 }
 
@@ -40,6 +43,7 @@ export async function startSearchEngine(opts: SearchEngineOptions): Promise<Sear
   const router = esRoutes(store, new Searcher(db), clusterUuid);
 
   const server = createServer((req, res) => {
+    if (!admitHost(req, res, opts.allowedHosts)) return;
     handle(req, res).catch((err: unknown) => respondError(req, res, err));
   });
 

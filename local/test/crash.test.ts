@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MeridianConfig } from '../../regions/config.js';
+import { readControlToken } from '../control/controlToken.js';
 import { cloudStatus, processesMentioning, startCloudProcess } from './support/cloudProcess.js';
 import { dynamoClients, getItem, registerGlobalTable, until } from './support/regionClients.js';
 import { ensureCloud } from './support/testCloud.js';
@@ -31,6 +32,7 @@ describe('a crash of the whole local cloud', () => {
     })();
     await until('some writes', async () => (acknowledged.length >= 150 ? true : undefined));
     const status = await cloudStatus(config);
+    const tokenBefore = readControlToken(config.stateDir);
     process.kill(-status!.pid, 'SIGKILL'); // the supervisor, both regions and their JVMs, at once
     await writer;
     writing = false;
@@ -38,6 +40,9 @@ describe('a crash of the whole local cloud', () => {
 
     const restarted = await startCloudProcess({ logFile: join(config.stateDir, 'cloud.log') });
     restarted.child.unref();
+    // A new start, a new control token: one read from an earlier run's file is worth nothing now.
+    expect(readControlToken(config.stateDir)).toMatch(/^[0-9a-f]{64}$/);
+    expect(readControlToken(config.stateDir)).not.toBe(tokenBefore);
     for (const id of acknowledged) {
       expect(await getItem(db['us-east-1']!, 'crash-things', { id: { S: id } }), `${id} in us-east-1`).toBeDefined();
     }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { admitHost } from '../http/hostGuard.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { close, listen } from '../http/server.js';
@@ -19,6 +20,8 @@ export interface TopicsOptions {
   /** 0 picks an ephemeral port. */
   port: number;
   host?: string;
+  /** Names besides the loopback ones this endpoint answers to (config/meridian.yml network.allowedHosts). */
+  allowedHosts?: readonly string[];
   /** The region's state directory; topics keep `topics.sqlite` in it. */
   dataDir: string;
   /** Hands an SNS Lambda event to the function runtime; a rejection counts as a failed attempt. */
@@ -59,7 +62,9 @@ export async function startTopics(opts: TopicsOptions): Promise<Topics> {
   let url = '';
   const service = new TopicService(store, worker, opts.region, opts.accountId, () => url, now);
 
-  const server = createServer((req, res) => void handleSnsRequest(service, req, res));
+  const server = createServer((req, res) => {
+    if (admitHost(req, res, opts.allowedHosts)) void handleSnsRequest(service, req, res);
+  });
   try {
     await listen(server, opts.port, host);
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { MeridianConfig } from '../../regions/config.js';
 import type { CloudStatus } from '../../local/cloud/localCloud.js';
+import { CONTROL_TOKEN_HEADER, controlTokenFile, readControlToken } from '../../local/control/controlToken.js';
 
 export class CloudNotRunningError extends Error {
   override name = 'CloudNotRunningError';
@@ -14,8 +15,20 @@ export class CloudOperationError extends Error {
 export class ControlClient {
   readonly base: string;
 
+  private readonly stateDir: string;
+
   constructor(config: MeridianConfig) {
     this.base = `http://127.0.0.1:${config.frontDoor.port}`;
+    this.stateDir = config.stateDir;
+  }
+
+  /** Headers of a state-changing control request: JSON, and this start's token (read anew: it changes at each start). */
+  private headers(): Record<string, string> {
+    const token = readControlToken(this.stateDir);
+    if (token === undefined) {
+      throw new CloudNotRunningError(`no control token in ${controlTokenFile(this.stateDir)}: is the local cloud on ${this.base} running from this folder (MERIDIAN_STATE_DIR)? Start it with \`npm start\``);
+    }
+    return { 'content-type': 'application/json', [CONTROL_TOKEN_HEADER]: token };
   }
 
   /** The cloud's status, or undefined when nothing answers on the front door's port. */
@@ -30,12 +43,13 @@ export class ControlClient {
   }
 
   async post(path: string, body?: unknown): Promise<unknown> {
+    const headers = this.headers();
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
         method: 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers,
+        body: JSON.stringify(body ?? {}),
         signal: AbortSignal.timeout(120_000),
       });
     } catch {
@@ -51,9 +65,10 @@ export class ControlClient {
    * `done` line; rejects with the error's message.
    */
   async stream(path: string, body: unknown, onProgress: (line: string) => void): Promise<{ services: string[] }> {
+    const headers = this.headers();
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      res = await fetch(`${this.base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     } catch {
       throw new CloudNotRunningError(`the local cloud is not running on ${this.base}: start it with \`npm start\``);
     }

@@ -44,18 +44,21 @@ class RecordingCloud implements ControlledCloud {
 }
 
 // The handler on a real loopback server, served as the front door serves it.
+const TOKEN = 'a'.repeat(64);
+const access = { token: TOKEN, port: 0 };
 let cloud: RecordingCloud;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    controlApi(cloud)(req, res).then(
+    controlApi(cloud, access)(req, res).then(
       (answered) => answered || sendJson(res, 418, { message: 'not for the control API' }),
       (e: Error) => sendJson(res, 500, { message: `rejected: ${e.message}` }),
     );
   });
   const port = await freePort();
+  access.port = port;
   await listen(server, port);
   base = `http://127.0.0.1:${port}`;
 });
@@ -68,7 +71,7 @@ afterAll(async () => {
   await close(server);
 });
 
-const post = (path: string, body?: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) });
+const post = (path: string, body?: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-meridian-token': TOKEN }, ...(body === undefined ? {} : { body }) });
 const deployBody = (over: Record<string, unknown> = {}) => JSON.stringify({ region: 'us-east-1', serviceDirs: ['services/destinations'], stage: 'local', ...over });
 
 describe('status', () => {
@@ -196,19 +199,56 @@ it('shutdown answers 202, then stops the cloud', async () => {
   expect(cloud.calls).toEqual(['stop']);
 });
 
-it('leaves every other request to the regions (the front door forwards them)', async () => {
+it('leaves the regions\' paths to the regions (the front door forwards them)', async () => {
   for (const [method, path] of [
     ['GET', '/_meridian/health'],
-    ['GET', '/_meridian/outage/us-east-1'],
-    ['POST', '/_meridian/outage/US-EAST-1'],
-    ['POST', '/_meridian/status'],
-    ['GET', '/_meridian/deploy'],
     ['POST', '/destinations'],
+    ['GET', '/'],
   ] as const) {
     const res = await fetch(`${base}${path}`, { method });
     expect(res.status, `${method} ${path}`).toBe(418);
   }
   expect(cloud.calls).toEqual([]);
+});
+
+it('answers its own unknown paths and methods itself, 404 and 405, nothing changed', async () => {
+  const withToken = { 'x-meridian-token': TOKEN, 'content-type': 'application/json' };
+  expect((await fetch(`${base}/_meridian/outage/US-EAST-1`, { method: 'POST', headers: withToken })).status).toBe(404);
+  expect((await fetch(`${base}/_meridian/nothing`, { method: 'POST', headers: withToken })).status).toBe(404);
+  expect((await fetch(`${base}/_meridian/deploy`, { headers: withToken })).status).toBe(405);
+  expect(cloud.calls).toEqual([]);
+});
+
+describe('a web page cannot drive the control API', () => {
+  const CONTROL_POSTS = ['/_meridian/outage/us-west-2', '/_meridian/recover/us-west-2', '/_meridian/crash/us-west-2', '/_meridian/pause-replication/us-west-2', '/_meridian/resume-replication/us-west-2', '/_meridian/deploy', '/_meridian/remove', '/_meridian/global-tables', '/_meridian/shutdown'];
+
+  it('a cross-site "simple" POST (text/plain, foreign Origin, no token) to each control path: 401, nothing changed', async () => {
+    for (const path of CONTROL_POSTS) {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'http://evil.example' }, body: deployBody() });
+      expect(res.status, path).toBe(401);
+      expect((await res.json()).message).toContain('x-meridian-token');
+    }
+    expect(cloud.calls).toEqual([]);
+  });
+
+  it('with a wrong token: 401; with the token but from a foreign Origin: 403; as text/plain: 415; nothing changed', async () => {
+    for (const path of CONTROL_POSTS) {
+      const wrong = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-meridian-token': 'b'.repeat(64) }, body: deployBody() });
+      expect(wrong.status, path).toBe(401);
+      const foreign = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-meridian-token': TOKEN, origin: 'http://evil.example' }, body: deployBody() });
+      expect(foreign.status, path).toBe(403);
+      const plain = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-meridian-token': TOKEN }, body: deployBody() });
+      expect(plain.status, path).toBe(415);
+    }
+    expect(cloud.calls).toEqual([]);
+  });
+
+  it('the front door\'s own origin is accepted; status needs no token (readiness)', async () => {
+    const res = await fetch(`${base}/_meridian/outage/us-west-2`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-meridian-token': TOKEN, origin: `http://127.0.0.1:${access.port}` }, body: '{}' });
+    expect(res.status).toBe(200);
+    expect(cloud.calls).toEqual(['outage us-west-2']);
+    expect((await fetch(`${base}/_meridian/status`)).status).toBe(200);
+  });
 });
 
 /** Reads an NDJSON answer line by line. */
@@ -242,5 +282,5 @@ function ndjson(res: Response) {
 
 it('imports only node, local/http and the global-table definition (README: what it may import); the cloud comes in as ControlledCloud', () => {
   const dir = fileURLToPath(new URL('..', import.meta.url));
-  expect([...importedFolders(dir)].sort()).toEqual(['local/control', 'local/global-tables', 'local/http', 'node:http']);
+  expect([...importedFolders(dir)].sort()).toEqual(['local/control', 'local/global-tables', 'local/http', 'node:crypto', 'node:fs', 'node:http', 'node:path']);
 });

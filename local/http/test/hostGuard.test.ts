@@ -33,7 +33,7 @@ describe('admitHost on a real server', () => {
     const port = await freePort();
     let reached = 0;
     const server = createServer((req, res) => {
-      if (!admitHost(req, res, { port })) return;
+      if (!admitHost(req, res)) return;
       reached++;
       res.end('data');
     });

@@ -25,7 +25,7 @@ beforeAll(async () => {
     names: { searchBucket: 's', siteBucket: 'h' }, search: { engine: 'local' }, globalTables: { mode: 'current' }, local: { ports },
   };
   const config: MeridianConfig = {
-    regions: [rc], frontDoor: { port: await freePort() }, stateDir: dir, configDir: dir,
+    regions: [rc], frontDoor: { port: await freePort() }, stateDir: dir, configDir: dir, network: { bind: '127.0.0.1', allowedHosts: [] },
     recovery: { account: 'recovery', accountId: '222222222222', region: 'us-west-1', ports: { objects: await freePort() } },
   };
   region = await startRegionServices(config, rc, () => {});

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { cloudStatus } from './cloudProcess.js';
 import { loadConfig } from '../../../regions/config.js';
+import { ControlClient } from '../../../orchestrator/cli/controlClient.js';
 
 /*
  * Tests that need the local cloud start it once per run (support/testCloud.ts); whatever is still
@@ -12,7 +13,7 @@ export async function teardown(): Promise<void> {
   const config = loadConfig();
   const status = await cloudStatus(config);
   if (status) {
-    await fetch(`http://127.0.0.1:${config.frontDoor.port}/_meridian/shutdown`, { method: 'POST' }).catch(() => undefined);
+    await new ControlClient(config).post('/_meridian/shutdown').catch(() => undefined);
     for (let i = 0; i < 150 && isAlive(status.pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
   rmSync(config.stateDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { ControlClient } from '../../../orchestrator/cli/controlClient.js';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localCredentials } from '../../credentials.js';
 import type { MeridianConfig } from '../../../regions/config.js';
@@ -40,15 +41,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 export async function registerGlobalTable(config: MeridianConfig, tableName: string, mode: 'current' | 'legacy' = 'current'): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${config.frontDoor.port}/_meridian/global-tables`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      tableName,
-      mode,
-      keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    }),
+  await new ControlClient(config).post('/_meridian/global-tables', {
+    tableName,
+    mode,
+    keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    attributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
   });
-  if (!res.ok) throw new Error(`registering ${tableName}: ${res.status} ${await res.text()}`);
 }
