@@ -61,7 +61,7 @@ describe('GET /search', () => {
   it('answers the best matches first, each with the front-door URL of its JSON view', async () => {
     const r = await searchFor({ q: 'paris' });
     expect(r.statusCode).toBe(200);
-    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=5' });
+    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=5', 'x-meridian-region': REGION });
     expect(results(r.body)).toEqual([
       { id: 'paris', name: 'Paris', description: 'City of light on the Seine', url: `${FRONT_DOOR}/views/destinations/paris` },
       { id: 'lyon', name: 'Lyon', description: 'Food capital; Paris is two hours away', url: `${FRONT_DOOR}/views/destinations/lyon` },
@@ -111,6 +111,7 @@ describe('GET /search', () => {
     const r = await searchEndpoint({ search: down, frontDoorUrl: FRONT_DOOR, region: REGION, log: capturingLogger() }, get('/search', { q: 'paris' }));
     expect(r.statusCode).toBe(503);
     expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.headers['x-meridian-region']).toBe(REGION);
     expect(JSON.parse(r.body)).toEqual({ message: 'search is unavailable in us-west-2 right now; try again shortly' });
     await down.close();
   });
@@ -126,7 +127,7 @@ describe('GET /views/destinations/{id}', () => {
     const r = await viewOf('paris');
     expect(r.statusCode).toBe(200);
     expect(JSON.parse(r.body)).toEqual(stored);
-    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=5' });
+    expect(r.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=5', 'x-meridian-region': REGION });
     expect(r.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
     const again = await viewOf('paris', { 'If-None-Match': r.headers.etag! });
     expect(again.statusCode).toBe(304);
@@ -138,6 +139,7 @@ describe('GET /views/destinations/{id}', () => {
     const missing = await viewOf('atlantis');
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['cache-control']).toBe('no-store');
+    expect(missing.headers['x-meridian-region']).toBe(REGION);
     for (const id of ['../secrets', '..', 'a/b', '../../destinations/paris', '.hidden', 'x'.repeat(129), '', 'a%2Fb', 'paris\u0000']) {
       const r = await viewOf(id);
       expect(r.statusCode, id).toBe(400);

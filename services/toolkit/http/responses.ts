@@ -34,3 +34,11 @@ export function problem(statusCode: number, message: string, headers: Record<str
 function json(statusCode: number, body: unknown, cacheControl: string): ApiResult {
   return { statusCode, headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': cacheControl }, body: JSON.stringify(body) };
 }
+
+/**
+ * Every regional answer says which region served it (DESIGN's contract), on AWS as locally: API Gateway
+ * adds nothing, so the service does.
+ */
+export function servedIn<T extends ApiResult>(region: string, result: T): T {
+  return { ...result, headers: { ...result.headers, 'x-meridian-region': region } };
+}

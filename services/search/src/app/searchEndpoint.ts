@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { header } from '../../../toolkit/http/headers.js';
-import { found, problem, type ApiResult } from '../../../toolkit/http/responses.js';
+import { found, problem, servedIn, type ApiResult } from '../../../toolkit/http/responses.js';
 import type { Log } from '../../../toolkit/logger.js';
 import { SearchUnavailableError, type SearchView } from '../adapters/searchView.js';
 import { parseSearchRequest } from './searchRequest.js';
@@ -26,6 +26,10 @@ export type SearchRequest = Pick<APIGatewayProxyEvent, 'queryStringParameters' |
 
 /** GET /search?q=TEXT&size=N: this region's best matches, best first. */
 export async function searchEndpoint(deps: SearchEndpointDeps, event: SearchRequest): Promise<ApiResult> {
+  return servedIn(deps.region, await answer(deps, event));
+}
+
+async function answer(deps: SearchEndpointDeps, event: SearchRequest): Promise<ApiResult> {
   const request = parseSearchRequest(event.queryStringParameters);
   if (!request.ok) return problem(400, request.reason);
   try {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { header } from '../../../toolkit/http/headers.js';
-import { CACHE_CONTROL, problem, type ApiResult } from '../../../toolkit/http/responses.js';
+import { CACHE_CONTROL, problem, servedIn, type ApiResult } from '../../../toolkit/http/responses.js';
 import type { ViewBucket } from '../adapters/viewBucket.js';
 import { isViewId } from '../domain/viewKeys.js';
 
@@ -10,6 +10,10 @@ import { isViewId } from '../domain/viewKeys.js';
  * destinations service answers that one, from the read model.)
  */
 export async function viewEndpoint(deps: { views: ViewBucket; region: string }, event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'headers'>): Promise<ApiResult> {
+  return servedIn(deps.region, await answer(deps, event));
+}
+
+async function answer(deps: { views: ViewBucket; region: string }, event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'headers'>): Promise<ApiResult> {
   const id = event.pathParameters?.id ?? '';
   if (!isViewId(id)) return problem(400, 'not a destination id: letters, digits, - _ and single dots, at most 128 characters');
   const view = await deps.views.get(id, header(event, 'if-none-match'));
