@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { loadConfig, sourcesFromEnv } from '../../../regions/config.js';
 import { loadService } from '../../service-definition/index.js';
 import { AwsTargetError, ServiceSetupError } from '../errors.js';
 import { checkPluginListing } from './pluginListing.js';
 import { runOsls } from './runOsls.js';
-import { frontDoorPlatformDir, hasServiceFile, serviceKey, systemServiceDirs } from './serviceDirs.js';
+import { frontDoorPlatformDir, hasServiceFile, serviceKey, SYSTEM_SERVICES_ENV, systemServiceDirs } from './serviceDirs.js';
 
 export interface PackageOptions {
   stage: string;
@@ -73,6 +73,8 @@ export async function packageServices(opts: PackageOptions): Promise<PackageResu
   const serviceDirs = (opts.serviceDirs ?? [...systemServiceDirs(), ...(config.awsFrontDoor ? [frontDoorPlatformDir] : [])]).map((d) => resolve(d));
   const outDir = resolve(opts.outDir ?? join(config.stateDir, 'package'));
   const env: Record<string, string> = opts.configDir === undefined ? {} : { MERIDIAN_CONFIG_DIR: config.configDir };
+  // The front door's distribution serves the paths of the services packaged with it (so a new service's paths appear).
+  env[SYSTEM_SERVICES_ENV] = serviceDirs.join(delimiter);
 
   const jobs: Job[] = [];
   for (const dir of serviceDirs) {

@@ -16,6 +16,9 @@ export const frontDoorPlatformDir = join(repoRoot, 'regions', 'front-door');
 /** The regional health service, when it is there (regions/health). */
 const healthServiceDir = join(repoRoot, 'regions', 'health');
 
+/** The service folders packaged together, which `meridian package` hands to the plugin (osls runs one service at a time). */
+export const SYSTEM_SERVICES_ENV = 'MERIDIAN_SYSTEM_SERVICE_DIRS';
+
 /** Every service whose http paths the front door serves: the catalog's, and the regional health service. */
 export function systemServiceDirs(): string[] {
   const dirs = serviceDirs();
