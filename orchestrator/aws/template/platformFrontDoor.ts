@@ -53,11 +53,18 @@ export function addPlatformFrontDoor(template: CfTemplate, frontDoor: AwsFrontDo
     // The distribution is created by us-east-1's stack (deployed first): its id comes from SSM there.
     addDistributionLookup(template, distributionIdParameter(scope.stage), scope.stackName);
     grantDistributionRead(template, getAtt('DistributionLookup', 'Id'));
+    exportDistributionId(template, getAtt('DistributionLookup', 'Id'), scope);
     return { distribution: false };
   }
   addDistribution(template, frontDoor, scope);
   grantDistributionRead(template, ref('Distribution'));
+  exportDistributionId(template, ref('Distribution'), scope);
   return { distribution: true };
+}
+
+/** The same export in every region, so a stack anywhere (the homepage's invalidations) can name the distribution in IAM. */
+function exportDistributionId(template: CfTemplate, id: unknown, scope: PlatformScope): void {
+  addOutput(template, 'DistributionId', { Value: id, Export: { Name: `${scope.stackName}-distribution-id` } });
 }
 
 function addHealthCheck(template: CfTemplate, frontDoor: AwsFrontDoorConfig, scope: PlatformScope): void {
@@ -220,7 +227,6 @@ function addDistribution(template: CfTemplate, frontDoor: AwsFrontDoorConfig, sc
     Type: 'AWS::SSM::Parameter',
     Properties: { Name: distributionIdParameter(scope.stage), Type: 'String', Value: ref('Distribution'), Description: 'The front door\'s CloudFront distribution id (other regions\' site bucket policies, homepage invalidations)' },
   });
-  addOutput(template, 'DistributionId', { Value: ref('Distribution'), Export: { Name: `${scope.stackName}-distribution-id` } });
   addOutput(template, 'DistributionDomainName', { Value: getAtt('Distribution', 'DomainName') });
   addOutput(template, 'GlobalEndpoint', { Value: `https://${frontDoor.aliases[0] ?? frontDoor.domain}` });
 }

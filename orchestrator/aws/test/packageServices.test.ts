@@ -560,6 +560,7 @@ describe('the system front door on AWS, from config/meridian.yml aws.frontDoor (
       });
       const reads = policyStatements(platform).filter((s) => s.where === 'SiteBucketPolicy' && s.statement.Effect === 'Allow');
       const distributionId = r.region === HOME ? { Ref: 'Distribution' } : { 'Fn::GetAtt': ['DistributionLookup', 'Id'] };
+      expect(platform.Outputs!.DistributionId, r.region).toEqual({ Value: distributionId, Export: { Name: `front-door-${STAGE}-distribution-id` } });
       expect(reads.map((s) => s.statement), r.region).toEqual([
         expect.objectContaining({
           Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject',
