@@ -57,9 +57,29 @@ export interface MeridianConfig {
    * otherwise) and the names besides localhost, 127.0.0.1 and [::1] a request's Host may carry.
    */
   network: { bind: string; allowedHosts: string[] };
+  /**
+   * The AWS front door (`aws.frontDoor` in meridian.yml): one CloudFront distribution for the whole system,
+   * a latency-routed regional name per service, a health check per region. Absent: no front door on AWS.
+   */
+  awsFrontDoor?: AwsFrontDoorConfig;
   /** Where the local cloud keeps its state. */
   stateDir: string;
   configDir: string;
+}
+
+export interface AwsFrontDoorConfig {
+  /** The public name CloudFront answers on (`meridian.example.com`); regional names live under `api.<domain>`. */
+  domain: string;
+  /** The Route 53 public hosted zone every record goes into. */
+  hostedZoneId: string;
+  /** Names CloudFront serves (A and AAAA records each); default `[domain]`. */
+  aliases: string[];
+  /** ACM certificate per configured region: covers `*.api.<domain>`; us-east-1's also every alias (CloudFront). */
+  certificates: Record<string, string>;
+  healthCheck: { path: string; requestInterval: 10 | 30; failureThreshold: number };
+  /** TTL (s) of the latency records CloudFront resolves: part of the failover time. */
+  regionalRecordTtl: number;
+  priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
 }
 
 export class ConfigError extends Error {
@@ -107,6 +127,7 @@ export function loadConfig(sources: ConfigSources = sourcesFromEnv()): MeridianC
       ports: { objects: port(get(global, 'recovery.ports.objects'), 'meridian.yml recovery.ports.objects') + offset },
     },
     network: parseNetwork(get(global, 'network')),
+    ...awsFrontDoor(get(global, 'aws.frontDoor'), regions.map((r) => r.region)),
     stateDir: resolve(sources.stateDir ?? join(repoRoot, '.meridian')),
     configDir,
   };
@@ -180,6 +201,61 @@ function parseNetwork(value: unknown): MeridianConfig['network'] {
     return name;
   });
   return { bind, allowedHosts };
+}
+
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/**
+ * `aws.frontDoor` in meridian.yml. CloudFront takes certificates only from ACM in us-east-1, and API Gateway
+ * only from ACM in its own region: a certificate from anywhere else would fail at deploy, so it fails here.
+ */
+function awsFrontDoor(value: unknown, regions: string[]): { awsFrontDoor?: AwsFrontDoorConfig } {
+  const where = 'meridian.yml aws.frontDoor';
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be a mapping with domain, hostedZoneId and certificates`);
+  const domain = str(get(value, 'domain'), `${where}.domain`).toLowerCase().replace(/\.$/, '');
+  if (!HOST_NAME.test(domain) || !domain.includes('.')) throw new ConfigError(`${where}.domain must be a DNS name such as meridian.example.com, got "${domain}"`);
+  const hostedZoneId = str(get(value, 'hostedZoneId'), `${where}.hostedZoneId`);
+  if (!/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) throw new ConfigError(`${where}.hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (Route 53 console, or aws route53 list-hosted-zones), got "${hostedZoneId}"`);
+  const rawAliases = get(value, 'aliases') ?? [domain];
+  if (!Array.isArray(rawAliases) || rawAliases.length === 0) throw new ConfigError(`${where}.aliases must be a list of names CloudFront serves, such as [${domain}]`);
+  const aliases = rawAliases.map((a: unknown) => {
+    const name = typeof a === 'string' ? a.toLowerCase().replace(/\.$/, '') : '';
+    if (!HOST_NAME.test(name) || !(name === domain || name.endsWith(`.${domain}`))) throw new ConfigError(`${where}.aliases: ${JSON.stringify(a)} must be ${domain} or a name under it (its records go into the hosted zone of ${domain})`);
+    return name;
+  });
+  const certs = get(value, 'certificates');
+  if (certs === null || typeof certs !== 'object' || Array.isArray(certs)) {
+    throw new ConfigError(`${where}.certificates must map each region to an ACM certificate ARN in that region (${regions.join(', ')}), us-east-1's also serving CloudFront`);
+  }
+  if (!regions.includes('us-east-1') || (certs as Record<string, unknown>)['us-east-1'] === undefined) {
+    throw new ConfigError(
+      `${where}.certificates.us-east-1 is missing: CloudFront serves ${aliases.join(', ')} only with a certificate from ACM in us-east-1, and its distribution is packaged with us-east-1 (configure that region). ` +
+        `Request one there for ${aliases.join(', ')} and *.api.${domain}, then set its ARN`,
+    );
+  }
+  const certificates: Record<string, string> = {};
+  for (const region of regions) {
+    const arn = (certs as Record<string, unknown>)[region];
+    if (typeof arn !== 'string') throw new ConfigError(`${where}.certificates.${region} is missing: the APIs of ${region} answer on *.api.${domain} with a certificate from ACM in ${region}; request one there and set its ARN`);
+    const match = ACM_ARN.exec(arn);
+    if (!match) throw new ConfigError(`${where}.certificates.${region} must be an ACM certificate ARN (arn:aws:acm:${region}:<account>:certificate/<id>), got "${arn}"`);
+    if (match[1] !== region) throw new ConfigError(`${where}.certificates.${region} is a certificate of ${match[1]}, but ${region === 'us-east-1' ? 'CloudFront and ' : ''}API Gateway in ${region} accept only certificates from ACM in ${region}`);
+    certificates[region] = arn;
+  }
+  const path = str(get(value, 'healthCheck.path') ?? '/health', `${where}.healthCheck.path`);
+  if (!/^\/[A-Za-z0-9/_-]*$/.test(path)) throw new ConfigError(`${where}.healthCheck.path must be a path such as /health, got "${path}"`);
+  const requestInterval = get(value, 'healthCheck.requestInterval') ?? 10;
+  if (requestInterval !== 10 && requestInterval !== 30) throw new ConfigError(`${where}.healthCheck.requestInterval must be 10 (fast) or 30 seconds: Route 53 offers nothing else`);
+  const failureThreshold = get(value, 'healthCheck.failureThreshold') ?? 2;
+  if (typeof failureThreshold !== 'number' || !Number.isInteger(failureThreshold) || failureThreshold < 1 || failureThreshold > 10) {
+    throw new ConfigError(`${where}.healthCheck.failureThreshold must be a whole number of consecutive failed probes, 1 to 10`);
+  }
+  const ttl = get(value, 'regionalRecordTtl') ?? 10;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 300) throw new ConfigError(`${where}.regionalRecordTtl must be seconds, 0 to 300 (it adds to the failover time)`);
+  const priceClass = get(value, 'priceClass') ?? 'PriceClass_100';
+  if (priceClass !== 'PriceClass_100' && priceClass !== 'PriceClass_200' && priceClass !== 'PriceClass_All') throw new ConfigError(`${where}.priceClass must be PriceClass_100, PriceClass_200 or PriceClass_All`);
+  return { awsFrontDoor: { domain, hostedZoneId, aliases, certificates, healthCheck: { path, requestInterval, failureThreshold }, regionalRecordTtl: ttl, priceClass } };
 }
 
 /** True when the cloud binds to loopback only: nothing but this machine can reach it. */

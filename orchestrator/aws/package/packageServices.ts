@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { loadConfig, sourcesFromEnv } from '../../../regions/config.js';
 import { loadService } from '../../service-definition/index.js';
 import { AwsTargetError, ServiceSetupError } from '../errors.js';
 import { checkPluginListing } from './pluginListing.js';
 import { runOsls } from './runOsls.js';
-import { discoverServiceDirs, hasServiceFile, serviceKey } from './serviceDirs.js';
+import { frontDoorPlatformDir, hasServiceFile, serviceKey, SYSTEM_SERVICES_ENV, systemServiceDirs } from './serviceDirs.js';
 
 export interface PackageOptions {
   stage: string;
   /** Default: every configured region, the home region (latency rank 1) first. */
   regions?: string[];
-  /** Default: every services/<name>/ with a serverless.yml. */
+  /**
+   * Default: every services/<name>/ with a serverless.yml, the regional health service (regions/health) and,
+   * when config/meridian.yml has aws.frontDoor, the front door's platform stack (regions/front-door).
+   */
   serviceDirs?: string[];
   /** Default: <state dir>/package (.meridian/package). */
   outDir?: string;
@@ -67,9 +70,11 @@ export async function packageServices(opts: PackageOptions): Promise<PackageResu
   const regions = opts.regions ?? configured;
   const unknown = regions.filter((r) => !configured.includes(r));
   if (unknown.length > 0) throw new AwsTargetError(`unknown region ${unknown.join(', ')}; configured in ${config.configDir}: ${configured.join(', ')}`);
-  const serviceDirs = (opts.serviceDirs ?? discoverServiceDirs()).map((d) => resolve(d));
+  const serviceDirs = (opts.serviceDirs ?? [...systemServiceDirs(), ...(config.awsFrontDoor ? [frontDoorPlatformDir] : [])]).map((d) => resolve(d));
   const outDir = resolve(opts.outDir ?? join(config.stateDir, 'package'));
   const env: Record<string, string> = opts.configDir === undefined ? {} : { MERIDIAN_CONFIG_DIR: config.configDir };
+  // The front door's distribution serves the paths of the services packaged with it (so a new service's paths appear).
+  env[SYSTEM_SERVICES_ENV] = serviceDirs.join(delimiter);
 
   const jobs: Job[] = [];
   for (const dir of serviceDirs) {

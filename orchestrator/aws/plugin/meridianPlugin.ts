@@ -1,10 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { loadConfig, sourcesFromEnv } from '../../../regions/config.js';
 import { bundleHandler } from '../bundle/bundleHandler.js';
 import { chooseRuntime } from '../bundle/lambdaRuntime.js';
-import { applyMeridian } from '../template/meridianTemplate.js';
+import { applyMeridian, PLATFORM_FLAG } from '../template/meridianTemplate.js';
 import { httpRoutes } from '../template/regionalEndpoint.js';
+import { siteBucketName } from '../template/frontDoorNames.js';
+import type { SystemService } from '../template/platformFrontDoor.js';
+import { loadService } from '../../service-definition/index.js';
+import { serviceKey, SYSTEM_SERVICES_ENV, systemServiceDirs } from '../package/serviceDirs.js';
 import type { OslsLog, OslsServerless } from './oslsTypes.js';
 
 export { resolveMeridianVariable } from './meridianVariables.js';
@@ -45,19 +49,36 @@ export function compileMeridianTemplate(serverless: OslsServerless, log: OslsLog
   const provider = serverless.getProvider('aws');
   const config = loadConfig(sourcesFromEnv());
   const region = provider.getRegion();
+  const stage = provider.getStage();
+  // The distribution's paths come from every service's http events, loaded as packaging loads them.
+  // Those packaged in the same run (meridian package says which), else the repository's; services with their own
+  // custom.dns (written for the 2018 plugins) keep their own front door, and the platform stack has no paths.
+  const systemServices = (): SystemService[] => {
+    const listed = process.env[SYSTEM_SERVICES_ENV];
+    const dirs = listed ? listed.split(delimiter).filter((d) => d !== '') : systemServiceDirs();
+    return dirs.flatMap((dir) => {
+      const definition = loadService(dir, { stage, region, configDir: config.configDir });
+      if (definition.custom.dns !== undefined || definition.custom[PLATFORM_FLAG] === true) return [];
+      const routes = definition.functions.flatMap((fn) => fn.events.flatMap((e) => (e.type === 'http' ? [{ method: e.method, path: e.path.replace(/^\/+/, '') }] : [])));
+      return routes.length > 0 ? [{ service: definition.service || serviceKey(dir), routes }] : [];
+    });
+  };
   const summary = applyMeridian(serverless.service.provider.compiledCloudFormationTemplate, serverless.service.custom ?? {}, {
     file: join(serverless.serviceDir, serverless.configurationFilename ?? 'serverless.yml'),
     service: serverless.service.service,
-    stage: provider.getStage(),
+    stage,
     region,
     stackName: provider.naming.getStackName(),
     regions: config.regions.map((r) => r.region),
     routes: httpRoutes(serverless.service.functions ?? {}),
+    ...(config.awsFrontDoor ? { frontDoor: config.awsFrontDoor } : {}),
+    siteBuckets: config.regions.map((r) => ({ region: r.region, siteBucket: siteBucketName(r.names.siteBucket, stage) })),
+    systemServices,
   });
   const parts = [
     summary.globalTables.length > 0 ? `global tables ${summary.globalTables.join(', ')} (${summary.home ? 'created here, replicas in every region' : 'replicas of the home region\'s'})` : undefined,
     summary.regionalDomain ? `regional domain ${summary.regionalDomain}` : undefined,
-    summary.cdn ? 'CloudFront distribution' : undefined,
+    summary.cdn ? 'the CloudFront distribution' : undefined,
   ].filter(Boolean);
   log.notice(`Meridian (${region}): ${parts.length > 0 ? parts.join('; ') : 'secure defaults applied'}`);
 }

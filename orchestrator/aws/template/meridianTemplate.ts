@@ -1,15 +1,19 @@
 import { canonicalIntrinsics } from '../../service-definition/intrinsics.js';
 import { PluginConfigError } from '../errors.js';
+import type { AwsFrontDoorConfig } from '../../../regions/config.js';
 import { addCdn } from './cdnDistribution.js';
 import type { CfTemplate } from './cfTemplate.js';
 import { requireFailureDestinations } from './failureDestinations.js';
 import { globalTableIds, toGlobalTable } from './globalTables.js';
+import { DISTRIBUTION_REGION } from './frontDoorNames.js';
+import { addPlatformFrontDoor, type SystemService } from './platformFrontDoor.js';
 import { readPluginConfig } from './pluginConfig.js';
 import { addRegionalEndpoint, type HttpRoute } from './regionalEndpoint.js';
 import { referenceReplicas } from './replicaReferences.js';
 import { applyRetentionDefaults } from './retentionDefaults.js';
 import { requireSearchEndpoints } from './searchEnvironment.js';
 import { secureTemplate } from './secureDefaults.js';
+import { addServiceFrontDoor } from './serviceFrontDoor.js';
 import { addTableAutoscaling } from './tableAutoscaling.js';
 
 export interface TemplateScope {
@@ -23,6 +27,12 @@ export interface TemplateScope {
   regions: string[];
   /** The service's http routes (for a generated health check). */
   routes: HttpRoute[];
+  /** config/meridian.yml `aws.frontDoor`: the system's one front door (absent: none). */
+  frontDoor?: AwsFrontDoorConfig;
+  /** Every configured region's site bucket, nearest first (the front-door platform stack reads it). */
+  siteBuckets?: { region: string; siteBucket: string }[];
+  /** Every service of the system with its http routes; called only for the platform stack in us-east-1. */
+  systemServices?: () => SystemService[];
 }
 
 /** What was done, for one line of progress. */
@@ -33,6 +43,9 @@ export interface TemplateSummary {
   regionalDomain?: string;
   cdn: boolean;
 }
+
+/** `custom.frontDoorPlatform: true` marks the platform stack of the system front door (regions/front-door). */
+export const PLATFORM_FLAG = 'frontDoorPlatform';
 
 /**
  * Everything Meridian's plugin adds to a compiled template, in dependency order: tables first (the
@@ -61,6 +74,20 @@ export function applyMeridian(template: CfTemplate, custom: Record<string, unkno
   const summary: TemplateSummary = { globalTables: globals, home: isHome, cdn: false };
   if (config.cdn && !scope.regions.includes(config.cdn.region)) {
     throw new PluginConfigError('custom.cdn.region', `"${config.cdn.region}" is not a configured region (${scope.regions.join(', ')}), so no stack would create the distribution; use us-east-1 (CloudFront's certificates live there)`);
+  }
+  if (custom[PLATFORM_FLAG] === true) {
+    if (!scope.frontDoor) throw new PluginConfigError(`custom.${PLATFORM_FLAG}`, 'this is the front door\'s platform stack, but config/meridian.yml has no aws.frontDoor (domain, hostedZoneId, certificates); add it');
+    const placed = addPlatformFrontDoor(template, scope.frontDoor, {
+      region: scope.region,
+      stage: scope.stage,
+      stackName: scope.stackName,
+      regions: scope.siteBuckets ?? [],
+      services: scope.region === DISTRIBUTION_REGION ? (scope.systemServices?.() ?? []) : [],
+    });
+    summary.cdn = placed.distribution;
+  } else if (scope.frontDoor && !config.dns && scope.routes.length > 0) {
+    // Services written for the 2018 plugins keep their own custom.dns; every other API joins the system's front door.
+    summary.regionalDomain = addServiceFrontDoor(template, scope.frontDoor, { service: scope.service, region: scope.region, stage: scope.stage, routes: scope.routes });
   }
   if (config.dns) {
     addRegionalEndpoint(template, config.dns, scope);

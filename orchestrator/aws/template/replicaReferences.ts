@@ -102,7 +102,7 @@ function addReplicaLookup(template: CfTemplate, lookups: { tableId: string; look
 }
 
 /** Lambda function names are at most 64 characters: a longer one is cut and made unique again with a hash. */
-function lambdaName(name: string): string {
+export function lambdaName(name: string): string {
   if (name.length <= 64) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${name.slice(0, 55)}-${hash}`;

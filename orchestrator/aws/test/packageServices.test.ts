@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../regions/config.js';
 import { loadService } from '../../service-definition/index.js';
 import { discoverServiceDirs, packageServices, type PackageResult, type ServicePackage } from '../index.js';
+import { frontDoorPlatformDir, serviceKey, systemServiceDirs } from '../package/serviceDirs.js';
+import { ALL_VIEWER_EXCEPT_HOST } from '../template/platformFrontDoor.js';
+import { healthCheckExport } from '../template/frontDoorNames.js';
 import type { CfResource, CfTemplate } from '../template/cfTemplate.js';
 import { isFromRegion, originOf, type OriginRecord } from '../../../replication/global-tables/originFilter.js';
 import { cfnLintVersion, formatFinding, lintFiles, lintTemplate } from './support/cfnLint.js';
@@ -20,6 +23,9 @@ import { fixtureConfig, fixtureService, policyStatements, readTemplate, resource
  */
 const STAGE = 'test';
 const FIXTURES = [fixtureService('global-things'), fixtureService('every-feature'), fixtureService('things-reader')];
+/** The system behind the front door: the repository's services and the regional health service (a stand-in until regions/health exists). */
+const SYSTEM = [...systemServiceDirs(), ...(systemServiceDirs().some((d) => d.endsWith(`${sep}regions${sep}health`)) ? [] : [fixtureService('health')])];
+const ALL = [...SYSTEM, frontDoorPlatformDir, ...FIXTURES];
 const HOME = 'us-east-1';
 const OTHER = 'us-west-2';
 
@@ -39,7 +45,7 @@ beforeAll(async () => {
   const saved = { ...process.env };
   Object.assign(process.env, credentialsGone);
   try {
-    result = await packageServices({ stage: STAGE, serviceDirs: [...discoverServiceDirs(), ...FIXTURES], log: (l) => lines.push(l) });
+    result = await packageServices({ stage: STAGE, serviceDirs: ALL, log: (l) => lines.push(l) });
   } finally {
     for (const key of Object.keys(credentialsGone)) {
       if (saved[key] === undefined) delete process.env[key];
@@ -53,8 +59,7 @@ beforeAll(async () => {
 describe('meridian package: every service, both regions, no credentials', () => {
   it('writes each (service, region) to <state dir>/package/<stage>/<region>/<service>/, with progress per service', () => {
     const config = loadConfig();
-    const services = [...discoverServiceDirs(), ...FIXTURES];
-    expect(result.packages).toHaveLength(services.length * 2);
+    expect(result.packages).toHaveLength(ALL.length * 2);
     for (const p of result.packages) {
       expect(p.dir).toBe(join(config.stateDir, 'package', STAGE, p.region, p.service));
       expect(existsSync(p.template)).toBe(true);
@@ -454,5 +459,129 @@ describe('a serverless.yml written for the 2018 plugins packages into the equiva
       const fn = template('global-things', region).Resources.ReplicatorLambdaFunction!;
       expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.REPLICATION_BUCKET_NAME).toBe(next.names.searchBucket);
     }
+  });
+});
+
+describe('the system front door on AWS, from config/meridian.yml aws.frontDoor (issue 11)', () => {
+  const frontDoor = () => loadConfig().awsFrontDoor!;
+  const systemNames = () => SYSTEM.map((d) => loadService(d, { stage: STAGE, region: HOME }).service);
+  const distributionConfig = () => template('front-door', HOME).Resources.Distribution!.Properties!.DistributionConfig as Record<string, unknown> & {
+    Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: unknown; CustomOriginConfig?: Record<string, unknown> }[];
+    CacheBehaviors: { PathPattern: string; TargetOriginId: string; OriginRequestPolicyId: string; ViewerProtocolPolicy: string; AllowedMethods: string[] }[];
+    DefaultCacheBehavior: { TargetOriginId: string };
+    OriginGroups: { Quantity: number; Items: { Id: string; Members: { Items: { OriginId: string }[] }; FailoverCriteria: { StatusCodes: { Items: number[] } } }[] };
+    CustomErrorResponses: { ErrorCode: number; ErrorCachingMinTTL: number }[];
+  };
+
+  it('the example configuration is an obvious placeholder, and packages without credentials', () => {
+    expect(frontDoor().domain).toMatch(/\.example\.com$/);
+    expect(frontDoor().hostedZoneId).toMatch(/EXAMPLE/);
+    for (const arn of Object.values(frontDoor().certificates)) expect(arn).toMatch(/:111111111111:certificate\/00000000-0000-0000-0000-000000000000$/);
+  });
+
+  it('a health check per region on /health over HTTPS on that region\'s own name (fast interval), referenced by every latency record of that region', () => {
+    const fd = frontDoor();
+    for (const region of [HOME, OTHER]) {
+      const platform = template('front-door', region);
+      const checks = resourcesOf(platform, 'AWS::Route53::HealthCheck');
+      expect(checks.map(([id]) => id), region).toEqual(['RegionHealthCheck']);
+      expect(checks[0]![1].Properties!.HealthCheckConfig).toEqual({
+        Type: 'HTTPS', FullyQualifiedDomainName: `${region}.api.${fd.domain}`, Port: 443, EnableSNI: true, ResourcePath: '/health', RequestInterval: 10, FailureThreshold: fd.healthCheck.failureThreshold,
+      });
+      expect(platform.Outputs!.RegionHealthCheck).toEqual({ Value: { Ref: 'RegionHealthCheck' }, Export: { Name: healthCheckExport(STAGE) } });
+      for (const dir of SYSTEM) {
+        const service = serviceKey(dir);
+        const name = loadService(dir, { stage: STAGE, region }).service;
+        const record = template(service, region).Resources.FrontDoorLatencyRecord;
+        expect(record?.Properties, `${service}@${region}`).toEqual({
+          HostedZoneId: fd.hostedZoneId, Name: `${name}.api.${fd.domain}.`, Type: 'CNAME', TTL: String(fd.regionalRecordTtl),
+          ResourceRecords: [{ 'Fn::GetAtt': ['FrontDoorDomainName', 'RegionalDomainName'] }],
+          Region: region, SetIdentifier: region, HealthCheckId: { 'Fn::ImportValue': healthCheckExport(STAGE) },
+        });
+        // The API at the root of its name: public paths stay the API's own.
+        expect(template(service, region).Resources.FrontDoorBasePathMapping!.Properties).toEqual({ DomainName: { Ref: 'FrontDoorDomainName' }, RestApiId: { Ref: 'ApiGatewayRestApi' }, Stage: STAGE });
+      }
+      // The check's name is answered by the one service serving GET /health, in this region only (not latency-routed).
+      const pinned = SYSTEM.map(serviceKey).filter((s) => template(s, region).Resources.FrontDoorHealthDomainName);
+      expect(pinned, region).toHaveLength(1);
+      const health = template(pinned[0]!, region);
+      expect(health.Resources.FrontDoorHealthDomainName!.Properties).toMatchObject({ DomainName: `${region}.api.${fd.domain}`, RegionalCertificateArn: fd.certificates[region], SecurityPolicy: 'TLS_1_2' });
+      expect(health.Resources.FrontDoorHealthRecord!.Properties).toMatchObject({ Name: `${region}.api.${fd.domain}.`, Type: 'A' });
+      expect(health.Resources.FrontDoorHealthRecord!.Properties!.Region).toBeUndefined();
+    }
+  });
+
+  it('one CloudFront distribution for the whole system, in us-east-1\'s front-door stack only', () => {
+    const found = [...templates].filter(([p]) => SYSTEM.includes(p.serviceDir) || p.serviceDir === frontDoorPlatformDir).flatMap(([p, t]) => resourcesOf(t, 'AWS::CloudFront::Distribution').map(([id]) => `${p.service}@${p.region} ${id}`));
+    expect(found).toEqual([`front-door@${HOME} Distribution`]);
+  });
+
+  it('a behaviour for every public path of every service, to that service\'s latency-routed name, forwarding all but Host', () => {
+    const config = distributionConfig();
+    const fd = frontDoor();
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const paths: string[] = [];
+    for (const dir of SYSTEM) {
+      const definition = loadService(dir, { stage: STAGE, region: HOME });
+      for (const route of definition.functions.flatMap((f) => f.events.flatMap((e) => (e.type === 'http' ? [e] : [])))) {
+        const path = route.path.replace(/\{[^}]+\}/g, 'some-id');
+        paths.push(path);
+        const first = config.CacheBehaviors.find((b) => glob(b.PathPattern).test(path));
+        expect(first?.TargetOriginId, `${route.method} ${path}`).toBe(`api-${definition.service}`);
+        expect(first!.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST);
+        expect(first!.ViewerProtocolPolicy).toBe('https-only');
+        expect(first!.AllowedMethods).toContain(route.method === 'ANY' ? 'POST' : route.method);
+        const origin = config.Origins.find((o) => o.Id === first!.TargetOriginId)!;
+        expect(origin.DomainName).toBe(`${definition.service}.api.${fd.domain}`);
+        expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+      }
+    }
+    expect(paths).toEqual(expect.arrayContaining(['/destinations', '/destinations/some-id', '/search', '/views/destinations/some-id', '/health']));
+    // Anything else is the site.
+    expect(config.CacheBehaviors.some((b) => glob(b.PathPattern).test('/index.html'))).toBe(false);
+  });
+
+  it('the site: an origin group over both regions\' buckets through origin access control, each bucket readable by that distribution only', () => {
+    const config = distributionConfig();
+    const regions = loadConfig().regions;
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe('site');
+    expect(config.OriginGroups.Quantity).toBe(1);
+    const group = config.OriginGroups.Items[0]!;
+    expect(group.Members.Items.map((m) => m.OriginId)).toEqual(regions.map((r) => `site-${r.region}`));
+    expect(group.FailoverCriteria.StatusCodes.Items).toEqual(expect.arrayContaining([500, 502, 503, 504]));
+    for (const r of regions) {
+      const origin = config.Origins.find((o) => o.Id === `site-${r.region}`)!;
+      expect(origin).toMatchObject({ DomainName: `${r.names.siteBucket}-${STAGE}.s3.${r.region}.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' }, OriginAccessControlId: { 'Fn::GetAtt': ['SiteOriginAccessControl', 'Id'] } });
+      const platform = template('front-door', r.region);
+      expect(platform.Resources.SiteBucket!.Properties).toMatchObject({
+        BucketName: `${r.names.siteBucket}-${STAGE}`,
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      });
+      const reads = policyStatements(platform).filter((s) => s.where === 'SiteBucketPolicy' && s.statement.Effect === 'Allow');
+      const distributionId = r.region === HOME ? { Ref: 'Distribution' } : { 'Fn::GetAtt': ['DistributionLookup', 'Id'] };
+      expect(platform.Outputs!.DistributionId, r.region).toEqual({ Value: distributionId, Export: { Name: `front-door-${STAGE}-distribution-id` } });
+      expect(reads.map((s) => s.statement), r.region).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject',
+          Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': ['arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Id}', { Id: distributionId }] } } },
+        }),
+      ]);
+    }
+    expect(resourcesOf(template('front-door', HOME), 'AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    // us-west-2 learns the distribution's id from the SSM parameter us-east-1's stack writes.
+    expect(template('front-door', HOME).Resources.DistributionIdParameter!.Properties).toMatchObject({ Name: `/meridian/${STAGE}/front-door/distribution-id`, Value: { Ref: 'Distribution' } });
+  });
+
+  it('5xx answers are never cached; TLS 1.2+ to viewers with the us-east-1 certificate; A and AAAA records for every alias', () => {
+    const config = distributionConfig();
+    const fd = frontDoor();
+    expect(config.CustomErrorResponses.filter((e) => e.ErrorCode >= 500)).toEqual([500, 502, 503, 504].map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })));
+    expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: fd.certificates[HOME], SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' });
+    expect(config.Aliases).toEqual(fd.aliases);
+    const records = resourcesOf(template('front-door', HOME), 'AWS::Route53::RecordSet').map(([, r]) => `${String(r.Properties!.Name)} ${String(r.Properties!.Type)}`);
+    expect(records.sort()).toEqual(fd.aliases.flatMap((a) => [`${a}. A`, `${a}. AAAA`]).sort());
+    // Cache keys: the API's answers as their Cache-Control says (MinTTL 0, nothing cached by default).
+    expect(template('front-door', HOME).Resources.ApiCachePolicy!.Properties!.CachePolicyConfig).toMatchObject({ MinTTL: 0, DefaultTTL: 0 });
   });
 });
