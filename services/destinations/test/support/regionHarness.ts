@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ import { openSqlite } from '../../../../local/storage/sqlite.js';
  */
 
 const SERVICE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+// Throwaway state: on tmpfs, DynamoDB Local's files cost no disk I/O (the machine's disk is shared and busy).
+const STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 export interface HarnessRegion {
   region: string;
@@ -57,7 +59,7 @@ export interface Harness {
 
 /** Starts `regionNames` (configured in config/) on free ports, with their state in a fresh temp dir. */
 export async function startHarness(regionNames: string[]): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-destinations-'));
+  const dir = mkdtempSync(join(STATE_ROOT, 'meridian-destinations-'));
   const config = await onFreePorts(loadConfig({ ...sourcesFromEnv(), stateDir: dir }));
   const configs = regionNames.map((name) => {
     const rc = config.regions.find((r) => r.region === name);
@@ -89,21 +91,22 @@ export async function startHarness(regionNames: string[]): Promise<Harness> {
     replicationDb.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await Promise.all(configs.map(async (rc) => {
-      const services = await startRegionServices(config, rc, (line) => console.warn(`[${rc.region}] ${line}`), hooks(rc.region));
-      const client = { region: rc.region, credentials: localCredentials };
-      regions[rc.region] = {
-        region: rc.region,
-        config: rc,
-        services,
-        db: new DynamoDBClient({ ...client, endpoint: services.endpoints.dynamodb }),
-        kinesis: new KinesisClient({ ...client, endpoint: services.endpoints.streams }),
-      };
-    }));
-  } catch (e) {
+  // Every region settles before a failure is thrown, so close() stops whatever did start.
+  const started = await Promise.allSettled(configs.map(async (rc) => {
+    const services = await startRegionServices(config, rc, (line) => console.warn(`[${rc.region}] ${line}`), hooks(rc.region));
+    const client = { region: rc.region, credentials: localCredentials };
+    regions[rc.region] = {
+      region: rc.region,
+      config: rc,
+      services,
+      db: new DynamoDBClient({ ...client, endpoint: services.endpoints.dynamodb }),
+      kinesis: new KinesisClient({ ...client, endpoint: services.endpoints.streams }),
+    };
+  }));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
     await close();
-    throw e;
+    throw failed.reason;
   }
   replicator.start();
 
@@ -112,7 +115,7 @@ export async function startHarness(regionNames: string[]): Promise<Harness> {
     replicator,
     async deploy(stage, opts = {}) {
       const records: DeploymentRecord[] = [];
-      for (const r of Object.values(regions)) {
+      for (const r of regionNames.map((name) => regions[name]!)) {
         if (opts.globalTables) r.config.globalTables.mode = opts.globalTables;
         records.push(await r.services.deployer.deploy(SERVICE_DIR, stage));
       }
