@@ -26,6 +26,9 @@ function portOffset(): number {
 
 export default defineConfig({
   test: {
+    // Kinds by file name (test/testKinds.test.ts holds every file to it): *.e2e.test.ts starts the local
+    // cloud, *.integration.test.ts DynamoDB Local (a JVM), any other *.test.ts neither. `npm test` runs all;
+    // `npm run test:unit` leaves out the two heavy kinds, `test:integration` and `test:e2e` run one each.
     include: ['**/test/**/*.test.ts'],
     exclude: ['node_modules/**', '.meridian/**'],
     globalSetup: ['./local/test/support/globalSetup.ts'],

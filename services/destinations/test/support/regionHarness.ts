@@ -1,101 +1,38 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { loadConfig, sourcesFromEnv, type GlobalTableMode, type LocalPorts, type MeridianConfig, type RegionConfig } from '../../../../regions/config.js';
 import { localCredentials } from '../../../../local/credentials.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../../local/dynamodb/dynamoDbLocal.js';
-import { startEventStream, type EventStreamServer } from '../../../../local/event-stream/index.js';
-import { createFunctionRuntime, type FunctionRuntime } from '../../../../local/functions/index.js';
-import { freePort } from '../../../../local/http/freePort.js';
-import { openSqlite } from '../../../../local/storage/sqlite.js';
+import type { DeploymentRecord } from '../../../../local/deploy/deploymentRecords.js';
 import { GlobalTableReplicator } from '../../../../local/global-tables/globalTableReplicator.js';
-import { ReplicationState, type GlobalTableDefinition } from '../../../../local/global-tables/replicationState.js';
-import type { GlobalTableMode } from '../../../../regions/config.js';
-import { isIntrinsic, loadService, type CfResource, type ServiceDefinition } from '../../../../orchestrator/service-definition/index.js';
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { apiGatewayEvent } from '../../../toolkit/test/support/lambdaEvents.js';
+import { ReplicationState } from '../../../../local/global-tables/replicationState.js';
+import { freePort } from '../../../../local/http/freePort.js';
+import { startRegionServices, type GlobalTableHooks, type RegionServices } from '../../../../local/region/regionServices.js';
+import { openSqlite } from '../../../../local/storage/sqlite.js';
 
 /*
- * Real components without the whole cloud, for integration tests: per region a DynamoDB Local JVM,
- * an event stream and a function runtime; between regions the global-table replicator. The service
- * is deployed from its own serverless.yml (tables, stream, functions with their environment, stream
- * mappings), so these tests also check that the file gives the handlers what they need. This is a
- * deliberately small stand-in for local/deploy, limited to what this service declares.
+ * Local regions in this process, for integration tests: each region is what a region host runs
+ * (local/region/regionServices.ts: DynamoDB Local, event stream, function runtime, topics, object store,
+ * search, the regional API), and the service is deployed by that region's own LocalDeployer from
+ * services/destinations/serverless.yml, as `meridian dp` deploys it. Between the regions, the supervisor's
+ * part: the global-table replicator. Left out: the supervisor's processes and the front door, so a file
+ * starts in seconds and can reach into a region (its stream, its function runtime, its replicator).
  */
 
 const SERVICE_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const ACCOUNT = '111111111111';
+// Throwaway state: on tmpfs, DynamoDB Local's files cost no disk I/O (the machine's disk is shared and busy).
+const STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 export interface HarnessRegion {
   region: string;
-  dynamodb: DynamoDbLocal;
-  streams: EventStreamServer;
-  runtime: FunctionRuntime;
+  /** The region's config, as its services and deployer read it. */
+  config: RegionConfig;
+  services: RegionServices;
   db: DynamoDBClient;
   kinesis: KinesisClient;
-}
-
-export interface Harness {
-  regions: Record<string, HarnessRegion>;
-  replicator?: GlobalTableReplicator;
-  dir: string;
-  close(): Promise<void>;
-}
-
-/** Starts the regions' components; with `replicate`, a global-table replicator between them. */
-export async function startHarness(regionNames: string[], opts: { replicate: boolean }): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-destinations-'));
-  const regions: Record<string, HarnessRegion> = {};
-  await Promise.all(regionNames.map(async (region) => {
-    const dynamodb = await startDynamoDbLocal({ port: await freePort(), dataDir: null });
-    const streams = await startEventStream({ region, accountId: ACCOUNT, port: 0, dataDir: join(dir, region, 'streams') });
-    const runtime = createFunctionRuntime({
-      region,
-      accountId: ACCOUNT,
-      dataDir: join(dir, region, 'functions'),
-      regionEnvironment: {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-        AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
-        AWS_ENDPOINT_URL_KINESIS: streams.url,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        LOG_LEVEL: 'warn',
-      },
-    });
-    const client = { region, credentials: localCredentials };
-    regions[region] = {
-      region,
-      dynamodb,
-      streams,
-      runtime,
-      db: new DynamoDBClient({ ...client, endpoint: dynamodb.endpoint }),
-      kinesis: new KinesisClient({ ...client, endpoint: streams.url }),
-    };
-  }));
-  const replicator = opts.replicate
-    ? new GlobalTableReplicator({
-        regions: regionNames.map((region) => ({ region, endpoint: regions[region]!.dynamodb.endpoint })),
-        state: new ReplicationState(openSqlite(join(dir, 'replication.sqlite'))),
-      })
-    : undefined;
-  replicator?.start();
-  return {
-    regions,
-    ...(replicator ? { replicator } : {}),
-    dir,
-    async close() {
-      await replicator?.stop();
-      for (const r of Object.values(regions)) {
-        await r.runtime.close();
-        r.db.destroy();
-        r.kinesis.destroy();
-        await r.streams.close();
-        await r.dynamodb.stop();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 export interface DeployedStage {
@@ -104,110 +41,140 @@ export interface DeployedStage {
   readModelTable: string;
   publishedTable: string;
   streamName: string;
-  /** The API function's name in every region. */
-  apiFunction: string;
+  /** Function names by their key in serverless.yml (`api`, `trigger`, ...). */
+  functions: Record<string, string>;
 }
 
-/** Deploys services/destinations/serverless.yml for `stage` into every region of the harness. */
-export async function deployStage(h: Harness, stage: string, mode: GlobalTableMode = 'current'): Promise<DeployedStage> {
-  const defs = Object.values(h.regions).map((r) => ({ r, service: loadService(SERVICE_DIR, { stage, region: r.region }) }));
-  for (const { r, service } of defs) await createResources(r, service);
-  if (h.replicator) {
-    for (const table of globalTables(defs[0]!.service)) await h.replicator.register(globalDefinition(table, mode));
-  }
-  for (const { r, service } of defs) await deployFunctions(r, service);
-  const props = (id: string) => defs[0]!.service.resources.find((x) => x.logicalId === id)!.Properties;
-  return {
-    stage,
-    eventsTable: props('EventsTable').TableName as string,
-    readModelTable: props('ReadModelTable').TableName as string,
-    publishedTable: props('PublishedTable').TableName as string,
-    streamName: props('EventStream').Name as string,
-    apiFunction: defs[0]!.service.functions.find((f) => f.key === 'api')!.name,
-  };
+export interface Harness {
+  regions: Record<string, HarnessRegion>;
+  replicator: GlobalTableReplicator;
+  /**
+   * Deploys the service for `stage` into every region, one region after the other as `meridian dp` does.
+   * `globalTables` sets the regions' globalTables.mode first (config/<region>.yml's key): the deployer reads
+   * its region's config at every deploy, so one set of regions serves both modes without restarting.
+   */
+  deploy(stage: string, opts?: { globalTables?: GlobalTableMode }): Promise<DeployedStage>;
+  close(): Promise<void>;
 }
 
-function globalTables(service: ServiceDefinition): CfResource[] {
-  const listed = (service.custom.autoscaling as { table: string; global?: boolean }[] | undefined) ?? [];
-  return service.resources.filter((r) => listed.some((a) => a.table === r.logicalId && a.global));
-}
-
-function globalDefinition(table: CfResource, mode: GlobalTableMode): GlobalTableDefinition {
-  return {
-    tableName: table.Properties.TableName as string,
-    mode,
-    keySchema: table.Properties.KeySchema as GlobalTableDefinition['keySchema'],
-    attributeDefinitions: table.Properties.AttributeDefinitions as GlobalTableDefinition['attributeDefinitions'],
-  };
-}
-
-async function createResources(r: HarnessRegion, service: ServiceDefinition): Promise<void> {
-  for (const res of service.resources) {
-    if (res.Type === 'AWS::DynamoDB::Table') {
-      await r.db.send(new CreateTableCommand({
-        TableName: res.Properties.TableName as string,
-        KeySchema: res.Properties.KeySchema as CreateTableCommand['input']['KeySchema'],
-        AttributeDefinitions: res.Properties.AttributeDefinitions as CreateTableCommand['input']['AttributeDefinitions'],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }));
-    } else if (res.Type === 'AWS::Kinesis::Stream') {
-      await r.kinesis.send(new CreateStreamCommand({ StreamName: res.Properties.Name as string, ShardCount: res.Properties.ShardCount as number }));
-    }
-  }
-}
-
-async function deployFunctions(r: HarnessRegion, service: ServiceDefinition): Promise<void> {
-  for (const fn of service.functions) {
-    const environment: Record<string, string> = {};
-    for (const [name, value] of Object.entries(fn.environment)) {
-      if (typeof value !== 'string') throw new Error(`${fn.key}: environment ${name} is not a plain value; this harness deploys plain values only`);
-      environment[name] = value;
-    }
-    // Quiet workers unless asked: the tests' own assertions say what happened.
-    environment.LOG_LEVEL = process.env.DESTINATIONS_TEST_LOG_LEVEL ?? 'warn';
-    await r.runtime.deploy({ name: fn.name, handlerFile: fn.handlerFile, handlerExport: fn.handlerExport, environment, timeoutSeconds: fn.timeout });
-    for (const [i, event] of fn.events.entries()) {
-      if (event.type !== 'stream') continue;
-      const target = referencedResource(service, event.arn);
-      const common = {
-        id: `${fn.name}-${i}`,
-        functionName: fn.name,
-        batchSize: event.batchSize,
-        startingPosition: event.startingPosition === 'LATEST' ? ('LATEST' as const) : ('TRIM_HORIZON' as const),
-        ...(event.maximumRetryAttempts !== undefined ? { maximumRetryAttempts: event.maximumRetryAttempts } : {}),
-      };
-      if (event.source === 'dynamodb') {
-        await r.runtime.addEventSource({ ...common, type: 'dynamodb', endpoint: r.dynamodb.endpoint, tableName: target.Properties.TableName as string });
-      } else {
-        await r.runtime.addEventSource({ ...common, type: 'kinesis', endpoint: r.streams.url, streamName: target.Properties.Name as string });
-      }
-    }
-  }
-}
-
-/** `!GetAtt Logical.Attr` → the resource. */
-function referencedResource(service: ServiceDefinition, arn: unknown): CfResource {
-  const getAtt = isIntrinsic(arn) ? (arn as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] : undefined;
-  const found = getAtt && service.resources.find((r) => r.logicalId === getAtt[0]);
-  if (!found) throw new Error(`stream arn ${JSON.stringify(arn)} does not name a resource of the service`);
-  return found;
-}
-
-/** Calls the API function as API Gateway would (REST proxy event, v1). */
-export async function callApi(r: HarnessRegion, stage: DeployedStage, method: string, path: string, body?: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const id = /^\/destinations\/([^/]+)$/.exec(path)?.[1];
-  const event = apiGatewayEvent({
-    resource: id ? '/destinations/{id}' : '/destinations',
-    path,
-    httpMethod: method,
-    headers,
-    pathParameters: id ? { id } : null,
-    requestContext: { requestId: `test-${Date.now()}` },
-    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+/** Starts `regionNames` (configured in config/) on free ports, with their state in a fresh temp dir. */
+export async function startHarness(regionNames: string[]): Promise<Harness> {
+  const dir = mkdtempSync(join(STATE_ROOT, 'meridian-destinations-'));
+  const config = await onFreePorts(loadConfig({ ...sourcesFromEnv(), stateDir: dir }));
+  const configs = regionNames.map((name) => {
+    const rc = config.regions.find((r) => r.region === name);
+    if (!rc) throw new Error(`no region ${name} in ${config.configDir}`);
+    return rc;
   });
-  const result = (await r.runtime.invoke(stage.apiFunction, event)) as APIGatewayProxyResult;
-  return { status: result.statusCode, headers: result.headers ?? {}, body: JSON.parse(result.body) as Record<string, unknown> };
+  const regions: Record<string, HarnessRegion> = {};
+  const replicationDb = openSqlite(join(dir, 'replication.sqlite'));
+  const replicator = new GlobalTableReplicator({
+    regions: configs.map((rc) => ({ region: rc.region, endpoint: `http://127.0.0.1:${rc.local.ports.dynamodb}` })),
+    state: new ReplicationState(replicationDb),
+  });
+  // What the supervisor answers a region host: replication ends only when no region deploys the table.
+  const hooks = (region: string): GlobalTableHooks => ({
+    registerGlobalTable: (def) => replicator.register(def),
+    releaseGlobalTable: async (tableName) => {
+      const held = Object.values(regions).some((r) => r.region !== region && r.services.deployer.holdsGlobalTable(tableName));
+      if (!held) replicator.unregister(tableName);
+      return !held;
+    },
+  });
+  const close = async () => {
+    await replicator.stop();
+    for (const r of Object.values(regions)) {
+      r.db.destroy();
+      r.kinesis.destroy();
+      await r.services.close();
+    }
+    replicationDb.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Every region settles before a failure is thrown, so close() stops whatever did start.
+  const started = await Promise.allSettled(configs.map(async (rc) => {
+    const services = await startRegionServices(config, rc, (line) => console.warn(`[${rc.region}] ${line}`), hooks(rc.region));
+    const client = { region: rc.region, credentials: localCredentials };
+    regions[rc.region] = {
+      region: rc.region,
+      config: rc,
+      services,
+      db: new DynamoDBClient({ ...client, endpoint: services.endpoints.dynamodb }),
+      kinesis: new KinesisClient({ ...client, endpoint: services.endpoints.streams }),
+    };
+  }));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  replicator.start();
+
+  return {
+    regions,
+    replicator,
+    async deploy(stage, opts = {}) {
+      const records: DeploymentRecord[] = [];
+      for (const r of regionNames.map((name) => regions[name]!)) {
+        if (opts.globalTables) r.config.globalTables.mode = opts.globalTables;
+        records.push(await r.services.deployer.deploy(SERVICE_DIR, stage));
+      }
+      return deployedStage(records[0]!);
+    },
+    close,
+  };
+}
+
+/** The configured regions with every port moved to a free one: beside the run's own local cloud and any other. */
+async function onFreePorts(config: MeridianConfig): Promise<MeridianConfig> {
+  const regions: RegionConfig[] = [];
+  for (const rc of config.regions) {
+    const ports: LocalPorts = { api: await freePort(), dynamodb: await freePort(), objects: await freePort(), streams: await freePort(), topics: await freePort(), search: await freePort() };
+    regions.push({ ...rc, globalTables: { ...rc.globalTables }, local: { ports } });
+  }
+  return { ...config, regions, frontDoor: { port: await freePort() }, recovery: { ...config.recovery, ports: { objects: await freePort() } } };
+}
+
+/** Names from what the deployer recorded (resources by logical id, functions as `<service>-<stage>-<key>`). */
+function deployedStage(record: DeploymentRecord): DeployedStage {
+  const physicalId = (logicalId: string) => {
+    const found = record.resources.find((r) => r.logicalId === logicalId);
+    if (!found) throw new Error(`${record.service} deployed no ${logicalId}: serverless.yml changed?`);
+    return found.physicalId;
+  };
+  const prefix = `${record.service}-${record.stage}-`;
+  return {
+    stage: record.stage,
+    eventsTable: physicalId('EventsTable'),
+    readModelTable: physicalId('ReadModelTable'),
+    publishedTable: physicalId('PublishedTable'),
+    streamName: physicalId('EventStream'),
+    functions: Object.fromEntries(record.functions.map((f) => [f.name.startsWith(prefix) ? f.name.slice(prefix.length) : f.name, f.name])),
+  };
+}
+
+export interface ApiReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** A request to the region's API endpoint, which hands the function an API Gateway REST proxy event. */
+export async function callApi(r: HarnessRegion, method: string, path: string, body?: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<ApiReply> {
+  const res = await fetch(`${r.services.endpoints.api}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error(`${method} ${path} in ${r.region}: ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed };
 }
 
 /** Every item of a table (small test tables), for "nothing changed" checks. */
@@ -234,11 +201,12 @@ export interface PublishedEvent {
 
 /** Every record on a region's event stream, decoded. */
 export function publishedEvents(r: HarnessRegion, streamName: string): PublishedEvent[] {
+  const { streams } = r.services;
   const out: PublishedEvent[] = [];
-  for (const shardId of r.streams.shardIds(streamName)) {
+  for (const shardId of streams.shardIds(streamName)) {
     let after: string | undefined;
     for (;;) {
-      const batch = r.streams.readShard(streamName, shardId, { ...(after ? { afterSequenceNumber: after } : { from: 'TRIM_HORIZON' }), limit: 1000 });
+      const batch = streams.readShard(streamName, shardId, { ...(after ? { afterSequenceNumber: after } : { from: 'TRIM_HORIZON' }), limit: 1000 });
       for (const rec of batch.records) {
         const event = JSON.parse(Buffer.from(String(rec.Data), 'base64').toString('utf8')) as PublishedEvent;
         out.push({ ...event, recordPartitionKey: String(rec.PartitionKey) });

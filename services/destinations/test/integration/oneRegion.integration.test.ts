@@ -3,18 +3,18 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_EVENT_TYPES } from '../../src/domain/events.js';
 import { MAX_BODY_BYTES } from '../../src/http/requestBody.js';
-import { callApi, deployStage, eventually, publishedEvents, scanAll, startHarness, type DeployedStage, type Harness, type HarnessRegion } from '../support/regionHarness.js';
+import { callApi, eventually, publishedEvents, scanAll, startHarness, type DeployedStage, type Harness, type HarnessRegion } from '../support/regionHarness.js';
 
-// One region of real components (DynamoDB Local, the event stream, the function runtime with the
-// service's own stream mappings); the API is invoked as API Gateway invokes it.
+// One local region as a region host runs it, the service deployed into it by the local deployer from its
+// serverless.yml; requests go through the region's API endpoint (API Gateway proxy events).
 const REGION = 'us-east-1';
 let h: Harness;
 let east: HarnessRegion;
 let stage: DeployedStage;
 
-const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => callApi(east, stage, method, path, body, headers);
+const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => callApi(east, method, path, body, headers);
 const published = () => publishedEvents(east, stage.streamName);
-const triggerName = () => stage.apiFunction.replace(/-api$/, '-trigger');
+const triggerName = () => stage.functions.trigger!;
 const commandEvents = () => published().filter((e) => (COMMAND_EVENT_TYPES as readonly string[]).includes(e.type));
 const readModel = (id: string) =>
   eventually(`GET ${id}`, async () => {
@@ -23,9 +23,9 @@ const readModel = (id: string) =>
   });
 
 beforeAll(async () => {
-  h = await startHarness([REGION], { replicate: false });
+  h = await startHarness([REGION]);
   east = h.regions[REGION]!;
-  stage = await deployStage(h, 'it');
+  stage = await h.deploy('it');
 }, 120_000);
 
 afterAll(async () => {
@@ -126,13 +126,13 @@ describe('destinations in one region, on real components', () => {
     await eventually('the ledger entry', async () => ((await ledgerEntry())?.state?.S === 'published' ? true : undefined));
     const before = published().length;
     const redelivered = { Records: [{ eventID: 'again', eventName: 'INSERT', awsRegion: REGION, dynamodb: { NewImage: item, SequenceNumber: '1' } }] };
-    expect(await east.runtime.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
+    expect(await east.services.functions.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
     expect(published()).toHaveLength(before);
 
     // The put landed but its confirmation was lost (the region went away in between): the trigger
     // finds the record on the stream instead of publishing it again.
     await east.db.send(new PutItemCommand({ TableName: stage.publishedTable, Item: { eventId: item.eventId!, state: { S: 'claimed' }, claimedAt: { N: String(Date.now() - 3_000) }, expiresAt: { N: '9999999999' } } }));
-    expect(await east.runtime.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
+    expect(await east.services.functions.invoke(triggerName(), redelivered)).toEqual({ batchItemFailures: [] });
     expect(published()).toHaveLength(before);
     expect((await ledgerEntry())?.state).toEqual({ S: 'published' });
   });
@@ -200,6 +200,6 @@ describe('destinations in one region, on real components', () => {
     const without = (items: Awaited<ReturnType<typeof scanAll>>) => items.filter((i) => i.partitionKey?.S !== sentinel && i.id?.S !== sentinel);
     expect(without(await scanAll(east, stage.eventsTable))).toEqual(before.events);
     expect(without(await scanAll(east, stage.readModelTable))).toEqual(before.readModel);
-    expect(east.runtime.faults()).toEqual([]);
+    expect(east.services.functions.faults()).toEqual([]);
   });
 });

@@ -1,18 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_EVENT_TYPES, VALIDATION_EVENT_TYPES } from '../../src/domain/events.js';
-import { callApi, deployStage, eventually, publishedEvents, scanAll, sleep, startHarness, type DeployedStage, type Harness } from '../support/regionHarness.js';
+import { callApi, eventually, publishedEvents, scanAll, sleep, startHarness, type DeployedStage, type Harness } from '../support/regionHarness.js';
 
-// Two regions of real components with global-table replication between their DynamoDB Local
-// instances, in both global-table modes: the origin filter, the one-event-per-write count and the
-// convergence of concurrent updates, without the whole cloud.
+// Two local regions as region hosts run them, with global-table replication between their DynamoDB Local
+// instances and the service deployed into each by the local deployer, in both global-table modes: the
+// origin filter, the one-event-per-write count and the convergence of concurrent updates.
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';
 const REGIONS = [EAST, WEST];
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness(REGIONS, { replicate: true });
+  h = await startHarness(REGIONS);
 }, 120_000);
 
 afterAll(async () => {
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (mode) => {
   let stage: DeployedStage;
-  const api = (region: string, method: string, path: string, body?: unknown) => callApi(h.regions[region]!, stage, method, path, body);
+  const api = (region: string, method: string, path: string, body?: unknown) => callApi(h.regions[region]!, method, path, body);
   const published = () => REGIONS.flatMap((r) => publishedEvents(h.regions[r]!, stage.streamName).map((e) => ({ ...e, streamRegion: r })));
   const readIn = (region: string, id: string, until: (body: Record<string, unknown>) => boolean) =>
     eventually(`${id} in ${region}`, async () => {
@@ -30,7 +30,7 @@ describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (
     });
 
   beforeAll(async () => {
-    stage = await deployStage(h, `it-${mode}`, mode);
+    stage = await h.deploy(`it-${mode}`, { globalTables: mode });
   }, 120_000);
 
   it('proposed in us-east-1 is read in us-west-2 as locationValidated, or failed for impossible coordinates', async () => {
@@ -112,7 +112,7 @@ describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (
     await readIn(WEST, id, () => true);
     await eventually('known to both event stores', async () => ((await api(WEST, 'PUT', `/destinations/${id}`, { description: 'before the pause' })).status === 202 ? true : undefined));
     await readIn(EAST, id, (b) => b.description === 'before the pause');
-    h.replicator!.setAvailable(WEST, false);
+    h.replicator.setAvailable(WEST, false);
     try {
       expect((await api(EAST, 'PUT', `/destinations/${id}`, { name: 'East side' })).status).toBe(202);
       await sleep(5);
@@ -121,7 +121,7 @@ describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (
       await readIn(EAST, id, (b) => b.name === 'East side');
       await readIn(WEST, id, (b) => b.description === 'west side');
     } finally {
-      h.replicator!.setAvailable(WEST, true);
+      h.replicator.setAvailable(WEST, true);
     }
     // Whichever side's item replication keeps, the result must hold both updates.
     for (const region of REGIONS) {
@@ -144,6 +144,6 @@ describe.each(['current', 'legacy'] as const)('two regions, %s global tables', (
   });
 
   it('no record became a fault', () => {
-    for (const r of REGIONS) expect(h.regions[r]!.runtime.faults()).toEqual([]);
+    for (const r of REGIONS) expect(h.regions[r]!.services.functions.faults()).toEqual([]);
   });
 });
