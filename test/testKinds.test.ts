@@ -7,11 +7,12 @@ import { repoRoot } from '../regions/config.js';
  * A test file's name says what it starts, so a run can choose (`npm run test:unit` leaves out the heavy
  * kinds; `npm test` runs all) and a reader sees the cost before opening it:
  *   *.e2e.test.ts          the whole local cloud (a `meridian start` process: ensureCloud, startCloudProcess)
- *   *.integration.test.ts  DynamoDB Local (a JVM), directly or inside in-process region services
+ *   *.integration.test.ts  DynamoDB Local (a JVM), directly or inside in-process region services; or osls
+ *                          (packaging a service runs the Serverless Framework: seconds per stack)
  *   *.test.ts              the rest: Node only (servers in-process or in child Node processes)
  * What a file starts is read from what it loads, through its support files, up to these launchers.
  */
-const LAUNCHERS = { e2e: 'local/test/support/cloudProcess.ts', integration: 'local/dynamodb/dynamoDbLocal.ts' } as const;
+const LAUNCHERS = { e2e: 'local/test/support/cloudProcess.ts', integration: ['local/dynamodb/dynamoDbLocal.ts', 'orchestrator/aws/package/runOsls.ts'] } as const;
 type Kind = 'e2e' | 'integration' | 'unit';
 
 /** Relative specifiers a module loads at run time (type-only imports and exports load nothing). */
@@ -40,7 +41,7 @@ export function kindOf(file: string, tree: SourceTree = disk): Kind {
     seen.add(next);
     const at = relative(repoRoot, next);
     if (at === LAUNCHERS.e2e) return 'e2e';
-    if (at === LAUNCHERS.integration) kind = 'integration';
+    if ((LAUNCHERS.integration as readonly string[]).includes(at)) kind = 'integration';
     for (const specifier of runtimeImports(tree.read(next))) {
       // ESM specifiers name the .js a .ts compiles to; JSON and other assets load no launcher.
       const target = resolve(dirname(next), specifier).replace(/\.js$/, '.ts');
@@ -71,7 +72,7 @@ describe('test kinds', () => {
     const misnamed = files
       .map((f) => ({ file: relative(repoRoot, f), starts: kindOf(f), named: kindByName(f) }))
       .filter((f) => f.starts !== f.named)
-      .map((f) => `${f.file} starts ${f.starts === 'unit' ? 'neither the cloud nor DynamoDB Local' : f.starts === 'e2e' ? 'the local cloud' : 'DynamoDB Local'}: name it ${f.starts === 'unit' ? '*.test.ts' : `*.${f.starts}.test.ts`}`);
+      .map((f) => `${f.file} starts ${f.starts === 'unit' ? 'neither the cloud, DynamoDB Local nor osls' : f.starts === 'e2e' ? 'the local cloud' : 'DynamoDB Local or osls'}: name it ${f.starts === 'unit' ? '*.test.ts' : `*.${f.starts}.test.ts`}`);
     expect(misnamed).toEqual([]);
   });
 
