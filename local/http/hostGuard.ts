@@ -39,9 +39,9 @@ export function hostProblem(host: string | undefined, rule: HostRule): string | 
   if (host === undefined || host === '') return `the request names no Host: ${hint}`;
   const parsed = parseHost(host);
   if (!parsed) return `Host "${host}" cannot be read: ${hint}`;
-  // HTTP clients leave the port out only when it is the scheme's default.
-  const port = parsed.port ?? 80;
-  if (!allowed.includes(parsed.name) || port !== rule.port) return `Host "${host}" is not this machine's endpoint: ${hint}`;
+  // A loopback name is what matters against DNS rebinding. Some clients leave the port out altogether (the
+  // OpenSearch client's SigV4 signer sets Host to the bare hostname), so only a port that is named must match.
+  if (!allowed.includes(parsed.name) || (parsed.port !== undefined && parsed.port !== rule.port)) return `Host "${host}" is not this machine's endpoint: ${hint}`;
   return undefined;
 }
 

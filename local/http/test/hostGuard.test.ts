@@ -7,11 +7,11 @@ import { close, listen } from '../server.js';
 describe('hostProblem', () => {
   const rule = { port: 4012 };
   it('admits the loopback names on the server port', () => {
-    for (const host of ['127.0.0.1:4012', 'localhost:4012', 'LOCALHOST:4012', '[::1]:4012']) expect(hostProblem(host, rule)).toBeUndefined();
+    for (const host of ['127.0.0.1:4012', 'localhost:4012', 'LOCALHOST:4012', '[::1]:4012', '127.0.0.1', 'localhost']) expect(hostProblem(host, rule)).toBeUndefined();
   });
 
   it('refuses a foreign name (DNS rebinding), another port, a missing or unreadable Host', () => {
-    for (const host of ['evil.example:4012', '127.0.0.1:4000', 'localhost', '127.0.0.1.evil.example:4012', '', 'a b:4012', '[::1', undefined]) {
+    for (const host of ['evil.example:4012', 'evil.example', '127.0.0.1:4000', '127.0.0.1.evil.example:4012', '', 'a b:4012', '[::1', undefined]) {
       expect(hostProblem(host, rule), String(host)).toMatch(/allowedHosts in config\/meridian.yml/);
     }
   });

@@ -1,7 +1,7 @@
 /** The AWS CLI (`aws s3 ...`, the tool users point at the local cloud) against a real local object store. */
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../index.js';
@@ -69,7 +69,13 @@ describe('AWS CLI', () => {
     const tree = join(work, 'tree');
     mkdirSync(join(tree, 'a', 'b'), { recursive: true });
     const files: Record<string, string> = { 'a/one.txt': 'one', 'a/two.txt': 'two', 'a/b/deep.json': '{"deep":true}', 'top.txt': 'top' };
-    for (const [name, body] of Object.entries(files)) writeFileSync(join(tree, name), body);
+    // Written a minute ago: S3 keeps LastModified to the second, so a file written in the same second as its
+    // upload looks newer than the copy and sync would send it again (on AWS too).
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    for (const [name, body] of Object.entries(files)) {
+      writeFileSync(join(tree, name), body);
+      utimesSync(join(tree, name), aMinuteAgo, aMinuteAgo);
+    }
     const first = await ok('s3', 'sync', 'tree', 's3://cli-bucket/tree', '--no-progress');
     expect(first.trim().split('\n').sort()).toEqual(Object.keys(files).map((f) => `upload: tree/${f} to s3://cli-bucket/tree/${f}`).sort());
     expect(await ok('s3', 'sync', 'tree', 's3://cli-bucket/tree', '--no-progress')).toBe('');
