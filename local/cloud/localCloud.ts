@@ -5,6 +5,7 @@ import { bindsLoopbackOnly, type MeridianConfig } from '../../regions/config.js'
 import { controlApi } from '../control/controlApi.js';
 import type { ControlledCloud } from '../control/controlledCloud.js';
 import { startFrontDoor, type FrontDoor } from '../front-door/frontDoor.js';
+import { createResponseCache } from '../front-door/responseCache.js';
 import type { CloudStatus } from './cloudStatus.js';
 import { processHealth } from './processHealth.js';
 import { deployServices, removeServices } from './serviceDeployer.js';
@@ -75,10 +76,13 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
 
   try {
     // The front door listens first: `meridian status` (and `npm run up`) see a cloud that is starting.
+    // Its cache is made here so the control API's invalidations reach it.
+    const cdnCache = createResponseCache();
     frontDoor = await startFrontDoor({
+      cache: cdnCache,
       port: config.frontDoor.port,
       origins: processHealth(supervisor.regions),
-      answerLocally: controlApi(cloud, { token: issueControlToken(config.stateDir), port: config.frontDoor.port, allowedHosts: config.network.allowedHosts }),
+      answerLocally: controlApi(cloud, { token: issueControlToken(config.stateDir), port: config.frontDoor.port, allowedHosts: config.network.allowedHosts }, cdnCache),
       host: config.network.bind,
       allowedHosts: config.network.allowedHosts,
       log: (line) => log(`[front-door] ${line}`),

@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/server.js';
 import { controlAccessProblem, type ControlAccess } from './controlAccess.js';
 import type { ControlledCloud } from './controlledCloud.js';
+import { invalidations, type Invalidator } from './invalidations.js';
 import { streamProgress } from './progressStream.js';
 import { parseDeployRequest, parseGlobalTableRequest, readJsonBody, RequestError } from './requestBody.js';
 
 type Fault = 'outage' | 'recover' | 'crash' | 'pause-replication' | 'resume-replication';
+// CloudFront's CreateInvalidation for the one local distribution (POST /2020-05-31/distribution/{id}/invalidation on AWS).
+const INVALIDATIONS = '/_meridian/cloudfront/invalidations';
 const FAULT = /^\/_meridian\/(outage|recover|crash|pause-replication|resume-replication)\/([a-z0-9-]+)$/;
 
 /** Paths under /_meridian/ that belong to the regions, not to the control API. */
@@ -16,9 +19,11 @@ const REGION_PATHS = new Set(['/_meridian/health']);
  * shutdown) as a request handler. It resolves false for a request outside it (the front door then sends
  * it to a region: `/_meridian/health` is the regions'), true once it has answered. Everything but
  * `GET /_meridian/status` (readiness) needs this start's token; refusals are 4xx `{message}` before
- * anything changes; any other error rejects, for the server to answer 500.
+ * anything changes; any other error rejects, for the server to answer 500. `cdn` is the front door's
+ * cache, for CloudFront-shaped invalidations (invalidations.ts).
  */
-export function controlApi(cloud: ControlledCloud, access: ControlAccess): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function controlApi(cloud: ControlledCloud, access: ControlAccess, cdn?: Invalidator): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const invalidation = cdn && invalidations(cdn);
   const faults: Record<Fault, (region: string) => Promise<void> | void> = {
     outage: (r) => cloud.outage(r),
     recover: (r) => cloud.recover(r),
@@ -54,6 +59,12 @@ export function controlApi(cloud: ControlledCloud, access: ControlAccess): (req:
       const def = parseGlobalTableRequest(await readJsonBody(req));
       await cloud.registerGlobalTable(def);
       sendJson(res, 200, { registered: def.tableName });
+      return true;
+    }
+    if (path === INVALIDATIONS && invalidation) {
+      const { invalidation: made, created } = invalidation.create(await readJsonBody(req));
+      const location = `${INVALIDATIONS}/${made.Id}`;
+      sendJson(res, created ? 201 : 200, { Location: location, Invalidation: made }, { location, 'cache-control': 'no-store' });
       return true;
     }
     if (path === '/_meridian/shutdown') {

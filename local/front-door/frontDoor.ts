@@ -3,6 +3,8 @@ import { admitHost } from '../http/hostGuard.js';
 import { close, listen, sendJson } from '../http/server.js';
 import { forward } from './forward.js';
 import type { OriginDirectory } from './originDirectory.js';
+import { createResponseCache, type ResponseCache } from './responseCache.js';
+import { serveFromCache, X_CACHE } from './serveFromCache.js';
 
 /**
  * Answers the requests the front door serves itself (the local cloud's control API); resolves false
@@ -19,10 +21,17 @@ export interface FrontDoorOptions {
   /** Names besides the loopback ones requests may carry in Host (network.allowedHosts). */
   allowedHosts?: readonly string[];
   log?: (line: string) => void;
+  /**
+   * The shared cache (responseCache.ts). The cloud makes it, so the control API's invalidations reach
+   * it; without one the front door keeps its own; `false` caches nothing (the benchmark's baseline).
+   */
+  cache?: ResponseCache | false;
 }
 
 export interface FrontDoor {
   url: string;
+  /** The cache in front of the regions (undefined when started with `cache: false`). */
+  cache: ResponseCache | undefined;
   /** Stops listening and drops open connections: the port refuses at once. */
   close(): Promise<void>;
 }
@@ -33,19 +42,28 @@ export interface FrontDoor {
  */
 export async function startFrontDoor(opts: FrontDoorOptions): Promise<FrontDoor> {
   const log = opts.log ?? (() => {});
+  const cache = opts.cache === false ? undefined : (opts.cache ?? createResponseCache());
   const server = createServer((req, res) => {
     if (!admitHost(req, res, opts.allowedHosts)) return;
-    serve(req, res, opts).catch((e: Error) => {
+    serve(req, res, opts, cache).catch((e: Error) => {
       log(e.stack ?? e.message);
       if (!res.headersSent) sendJson(res, 500, { message: 'internal error in the front door' });
       else res.destroy();
     });
   });
   await listen(server, opts.port, opts.host);
-  return { url: `http://127.0.0.1:${opts.port}`, close: () => close(server) };
+  return { url: `http://127.0.0.1:${opts.port}`, cache, close: () => close(server) };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, opts: FrontDoorOptions): Promise<void> {
+const COMMANDS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function serve(req: IncomingMessage, res: ServerResponse, opts: FrontDoorOptions, cache: ResponseCache | undefined): Promise<void> {
+  // Every answer says whether the cache gave it, as CloudFront's do; the control API's are never cached.
+  res.setHeader('x-cache', X_CACHE.miss);
   if (opts.answerLocally && (await opts.answerLocally(req, res))) return;
-  await forward(req, res, opts.origins.originsNearestFirst());
+  // A command the front door may send to a second region carries a key, so the regions store it once
+  // (services honour Idempotency-Key); a key the client sent is kept as it is.
+  if (COMMANDS.has(req.method ?? '') && req.headers['idempotency-key'] === undefined) req.headers['idempotency-key'] = crypto.randomUUID();
+  const toRegion = () => forward(req, res, opts.origins.originsNearestFirst());
+  await (cache ? serveFromCache(req, res, cache, toRegion) : toRegion());
 }

@@ -47,12 +47,16 @@ class RecordingCloud implements ControlledCloud {
 const TOKEN = 'a'.repeat(64);
 const access = { token: TOKEN, port: 0 };
 let cloud: RecordingCloud;
+// The front door's cache as the control API sees it: what it was asked to invalidate.
+const invalidated: string[][] = [];
+const cdn = { invalidate: (paths: readonly string[]) => invalidated.push([...paths]) };
+let handler: ReturnType<typeof controlApi>;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    controlApi(cloud, access)(req, res).then(
+    handler(req, res).then(
       (answered) => answered || sendJson(res, 418, { message: 'not for the control API' }),
       (e: Error) => sendJson(res, 500, { message: `rejected: ${e.message}` }),
     );
@@ -65,6 +69,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   cloud = new RecordingCloud();
+  handler = controlApi(cloud, access, cdn);
 });
 
 afterAll(async () => {
@@ -279,6 +284,59 @@ function ndjson(res: Response) {
   };
   return { next, rest };
 }
+
+describe('CloudFront invalidations (the front door\'s cache)', () => {
+  const PATH = '/_meridian/cloudfront/invalidations';
+  const batch = (items: unknown, reference: unknown = 'homepage-1', quantity?: number) =>
+    JSON.stringify({ InvalidationBatch: { Paths: { Quantity: quantity ?? (Array.isArray(items) ? items.length : 0), Items: items }, CallerReference: reference } });
+  beforeEach(() => {
+    invalidated.length = 0;
+  });
+
+  it('201 in CreateInvalidation\'s shape, Completed, with the paths invalidated', async () => {
+    const res = await post(PATH, batch(['/', '/views/*']));
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { Location: string; Invalidation: { Id: string; Status: string; CreateTime: string; InvalidationBatch: unknown } };
+    expect(body.Invalidation).toMatchObject({ Status: 'Completed', InvalidationBatch: { Paths: { Quantity: 2, Items: ['/', '/views/*'] }, CallerReference: 'homepage-1' } });
+    expect(body.Invalidation.Id).toMatch(/^I[0-9A-F]{20}$/);
+    expect(res.headers.get('location')).toBe(`${PATH}/${body.Invalidation.Id}`);
+    expect(invalidated).toEqual([['/', '/views/*']]);
+  });
+
+  it('a repeated CallerReference answers the first invalidation and invalidates nothing again; with other paths it is a 409', async () => {
+    const first = (await (await post(PATH, batch(['/a'], 'ref-2'))).json()) as { Invalidation: { Id: string } };
+    const again = await post(PATH, batch(['/a'], 'ref-2'));
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { Invalidation: { Id: string } }).Invalidation.Id).toBe(first.Invalidation.Id);
+    const other = await post(PATH, batch(['/b'], 'ref-2'));
+    expect(other.status).toBe(409);
+    expect(invalidated).toEqual([['/a']]);
+  });
+
+  it.each([
+    ['no batch', JSON.stringify({ Paths: ['/'] }), /send \{"InvalidationBatch"/],
+    ['no paths', batch([]), /non-empty list/],
+    ['a path without /', batch(['views/*']), /must start with \//],
+    ['a * inside a path', batch(['/views/*/x']), /may only end a path/],
+    ['a control character', batch(['/a\nb']), /control characters/],
+    ['a wrong Quantity', batch(['/a', '/b'], 'r', 1), /InconsistentQuantities/],
+    ['no CallerReference', batch(['/a'], ''), /CallerReference/],
+    ['too many paths', batch(Array.from({ length: 3_001 }, (_, i) => `/p${i}`)), /at most 3000/],
+  ])('400 with the reason for %s, invalidating nothing', async (_name, body, reason) => {
+    const res = await post(PATH, body);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(reason);
+    expect(invalidated).toEqual([]);
+  });
+
+  it('needs the token and JSON, as every control request', async () => {
+    const noToken = await fetch(`${base}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch(['/']) });
+    expect(noToken.status).toBe(401);
+    const form = await fetch(`${base}${PATH}`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-meridian-token': TOKEN }, body: batch(['/']) });
+    expect(form.status).toBe(415);
+    expect(invalidated).toEqual([]);
+  });
+});
 
 it('imports only node, local/http and the global-table definition (README: what it may import); the cloud comes in as ControlledCloud', () => {
   const dir = fileURLToPath(new URL('..', import.meta.url));

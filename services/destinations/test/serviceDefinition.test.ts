@@ -20,13 +20,14 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
       'destinations-prod-events',
       'destinations-prod-read-model',
       'destinations-prod-published',
+      'destinations-prod-idempotency',
       'destinations-prod-domain-events',
     ]);
   });
 
   it('declares both tables global through custom.autoscaling, with streams the trigger and search read', () => {
     const autoscaling = service.custom.autoscaling as { table: string; global: boolean }[];
-    expect(autoscaling.map((a) => [a.table, a.global])).toEqual([['EventsTable', true], ['ReadModelTable', true]]);
+    expect(autoscaling.map((a) => [a.table, a.global])).toEqual([['EventsTable', true], ['ReadModelTable', true], ['IdempotencyTable', true]]);
     for (const id of ['EventsTable', 'ReadModelTable']) {
       expect(resource(id).Type).toBe('AWS::DynamoDB::Table');
       expect(resource(id).Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -40,6 +41,15 @@ describe.each(REGIONS)('serverless.yml loads for %s', (region) => {
   it('keeps the trigger\'s published ledger in a regional table that expires entries', () => {
     expect(resource('PublishedTable').Properties).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     expect((service.custom.autoscaling as { table: string }[]).map((a) => a.table)).not.toContain('PublishedTable');
+  });
+
+  it('keeps idempotency records in a global on-demand table that expires them', () => {
+    expect(resource('IdempotencyTable').Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'scope', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(fn('api').environment).toMatchObject({ IDEMPOTENCY_TABLE: 'destinations-local-idempotency' });
   });
 
   it('has one KMS-encrypted Kinesis stream per region', () => {

@@ -1,12 +1,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { accepted, found, problem, type ApiResult } from '../../../toolkit/http/responses.js';
 import type { Log } from '../../../toolkit/logger.js';
+import { header } from '../../../toolkit/http/headers.js';
 import { checkProposal, checkUpdate } from '../domain/commandInput.js';
+import { checkIdempotencyKey, keyScope, requestFingerprint } from '../domain/idempotencyKey.js';
 import { isId } from '../domain/ids.js';
 import { toResource } from '../domain/readModel.js';
 import { callerOf } from '../http/caller.js';
 import { readJsonBody } from '../http/requestBody.js';
 import type { CommandOutcome, Commands } from './commands.js';
+import type { Idempotently } from './idempotency.js';
 import type { ReadModelStore } from './ports.js';
 
 /**
@@ -16,9 +19,11 @@ import type { ReadModelStore } from './ports.js';
  *   DELETE /destinations/{id}   → 202 {id, region, eventId}   (404 unknown or removed)
  *   GET    /destinations/{id}   → 200 the read model           (404 unknown or removed)
  * 202: the command is stored; the read model follows within moments, in every region.
+ * A command with an `Idempotency-Key` runs once per key and caller within 24 h (app/idempotency.ts).
  */
 export interface ApiDeps {
   commands: Commands;
+  idempotently: Idempotently;
   readModel: Pick<ReadModelStore, 'get'>;
   region: string;
   log: Log;
@@ -36,35 +41,46 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const method = event.httpMethod.toUpperCase();
     const id = destinationIdOf(event);
     if (id === undefined) {
-      return method === 'POST' ? propose(event) : problem(405, `${method} /destinations is not supported; use POST to propose a destination`, { allow: 'POST' });
+      return method === 'POST' ? keyed(event, (scope) => propose(event, scope)) : problem(405, `${method} /destinations is not supported; use POST to propose a destination`, { allow: 'POST' });
     }
     if (!isId(id)) return problem(404, 'no such destination: destination ids are UUIDs as returned by POST /destinations');
     switch (method) {
       case 'GET':
         return read(id);
       case 'PUT':
-        return update(event, id);
+        return keyed(event, (scope) => update(event, id, scope));
       case 'DELETE':
-        return answer(await deps.commands.remove(id, callerOf(event)));
+        return keyed(event, async (scope) => answer(await deps.commands.remove(id, callerOf(event), scope)));
       default:
         return problem(405, `${method} is not supported on a destination; use GET, PUT or DELETE`, { allow: 'GET, PUT, DELETE' });
     }
   };
 
-  const propose = async (event: ApiRequest) => {
+  // A command without a key runs as it always did; with one, once per (caller, key) in 24 h.
+  const keyed = async (event: ApiRequest, run: (scope?: string) => Promise<ApiResult>): Promise<ApiResult> => {
+    const raw = header(event, 'idempotency-key');
+    if (raw === undefined) return run();
+    const key = checkIdempotencyKey(raw);
+    if (!key.ok) return problem(400, key.message);
+    const scope = keyScope(callerOf(event), key.key);
+    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    return deps.idempotently({ scope, fingerprint: requestFingerprint(event.httpMethod, event.path, body) }, () => run(scope));
+  };
+
+  const propose = async (event: ApiRequest, scope: string | undefined) => {
     const body = readJsonBody(event);
     if (!body.ok) return problem(body.statusCode, body.message);
     const input = checkProposal(body.value);
     if (!input.ok) return problem(400, input.message);
-    return answer(await deps.commands.propose(input.value, callerOf(event)));
+    return answer(await deps.commands.propose(input.value, callerOf(event), scope));
   };
 
-  const update = async (event: ApiRequest, id: string) => {
+  const update = async (event: ApiRequest, id: string, scope: string | undefined) => {
     const body = readJsonBody(event);
     if (!body.ok) return problem(body.statusCode, body.message);
     const changes = checkUpdate(body.value);
     if (!changes.ok) return problem(400, changes.message);
-    return answer(await deps.commands.update(id, changes.value, callerOf(event)));
+    return answer(await deps.commands.update(id, changes.value, callerOf(event), scope));
   };
 
   const read = async (id: string) => {

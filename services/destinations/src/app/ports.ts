@@ -26,3 +26,22 @@ export interface ReadModelStore {
 export interface Clock {
   now(): number;
 }
+
+/** The first answer to a keyed command, kept 24 h (domain/idempotencyKey.ts, app/idempotency.ts). */
+export interface IdempotencyRecord {
+  /** keyScope(caller, key): a hash, never the key itself. */
+  scope: string;
+  /** requestFingerprint of the command that got this answer. */
+  fingerprint: string;
+  statusCode: number;
+  body: string;
+  /** Epoch seconds after which the record is void (and DynamoDB's TTL deletes it). */
+  expiresAt: number;
+}
+
+export interface IdempotencyStore {
+  /** The live record for a scope (consistent read in this region), if any. */
+  get(scope: string, nowSeconds: number): Promise<IdempotencyRecord | undefined>;
+  /** Keeps the record unless a live one is already there: then that one is answered instead. */
+  keep(record: IdempotencyRecord, nowSeconds: number): Promise<{ kept: true } | { kept: false; existing: IdempotencyRecord | undefined }>;
+}

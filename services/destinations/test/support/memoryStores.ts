@@ -1,4 +1,4 @@
-import type { EventStore, Lifecycle, ReadModelStore } from '../../src/app/ports.js';
+import type { EventStore, IdempotencyRecord, IdempotencyStore, Lifecycle, ReadModelStore } from '../../src/app/ports.js';
 import type { DestinationEvent } from '../../src/domain/events.js';
 import { isNewer, type DestinationView } from '../../src/domain/readModel.js';
 
@@ -50,4 +50,28 @@ function takeFailure(store: { failNext?: Error | undefined }): void {
     store.failNext = undefined;
     throw failure;
   }
+}
+
+/** Idempotency records in memory, with the DynamoDB adapter's rules (expired records are absent; the first live one wins). */
+export function memoryIdempotencyStore(): IdempotencyStore & { records: Map<string, IdempotencyRecord>; puts: number } {
+  const records = new Map<string, IdempotencyRecord>();
+  const live = (scope: string, now: number) => {
+    const record = records.get(scope);
+    return record && record.expiresAt > now ? structuredClone(record) : undefined;
+  };
+  const store = {
+    records,
+    puts: 0,
+    async get(scope: string, now: number) {
+      return live(scope, now);
+    },
+    async keep(record: IdempotencyRecord, now: number) {
+      const existing = live(record.scope, now);
+      if (existing) return { kept: false as const, existing };
+      store.puts++;
+      records.set(record.scope, structuredClone(record));
+      return { kept: true as const };
+    },
+  };
+  return store;
 }

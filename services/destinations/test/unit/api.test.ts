@@ -6,7 +6,8 @@ import { createApi } from '../../src/app/api.js';
 import { createCommands } from '../../src/app/commands.js';
 import { timeOrderedId } from '../../src/domain/ids.js';
 import { MAX_BODY_BYTES } from '../../src/http/requestBody.js';
-import { memoryEventStore, memoryReadModel } from '../support/memoryStores.js';
+import { memoryEventStore, memoryIdempotencyStore, memoryReadModel } from '../support/memoryStores.js';
+import { createIdempotently } from '../../src/app/idempotency.js';
 import { project } from '../../src/domain/readModel.js';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -18,6 +19,7 @@ function setup() {
   let n = 0;
   const api = createApi({
     commands: createCommands({ store, region: 'us-east-1', clock: { now: () => 1_700_000_000_000 + n }, newEventId: timeOrderedId, newDestinationId: () => (n++ === 0 ? ID : `id-${n}`) }),
+    idempotently: createIdempotently(memoryIdempotencyStore(), { now: () => 1_700_000_000_000 }),
     readModel,
     region: 'us-east-1',
     log,

@@ -5,7 +5,7 @@ import { apiGatewayEvent, lambdaContext } from '../../../toolkit/test/support/la
  * Entry files build their dependencies on the first invocation: importing one never throws, and an
  * invocation without its settings fails with a message that says what sets them.
  */
-const SETTINGS = ['EVENTS_TABLE', 'READ_MODEL_TABLE', 'STREAM_NAME', 'PUBLISHED_TABLE'];
+const SETTINGS = ['EVENTS_TABLE', 'READ_MODEL_TABLE', 'STREAM_NAME', 'PUBLISHED_TABLE', 'IDEMPOTENCY_TABLE'];
 const saved = Object.fromEntries(['AWS_REGION', ...SETTINGS].map((name) => [name, process.env[name]]));
 
 beforeAll(() => {
