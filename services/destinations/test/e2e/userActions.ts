@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { allStreamEvents, ANSWER_TYPES, COMMAND_TYPES, eventually, REGIONS, sleep, type Cloud, type StreamEvent } from './cloudSupport.js';
 
@@ -32,7 +33,10 @@ export function userActions(cloud: Cloud) {
    * there is a 404 (nothing stored): it is sent again until the region knows the destination.
    */
   const command = async (region: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const attempt = () => cloud.call(region, method, path, body).catch(() => cloud.call('front-door', method, path, body));
+    // One key for every attempt of this command: a retry after an answer that never arrived (a timeout on a
+    // loaded machine, a region going down mid-request) is the same command, not a second one.
+    const headers = { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+    const attempt = () => cloud.call(region, method, path, body, headers).catch(() => cloud.call('front-door', method, path, body, headers));
     let res = await attempt();
     for (let tries = 0; res.status === 404 && method !== 'POST' && tries < 200; tries++) {
       await sleep(50);
