@@ -7,6 +7,7 @@ import type { ControlledCloud } from '../control/controlledCloud.js';
 import { startFrontDoor, type FrontDoor } from '../front-door/frontDoor.js';
 import type { CloudStatus, RegionStatus } from './cloudStatus.js';
 import { HealthDirectory } from './healthDirectory.js';
+import { setHealthDrill } from './healthDrill.js';
 import { deployServices, removeServices } from './serviceDeployer.js';
 import { Supervisor } from './supervisor.js';
 
@@ -67,6 +68,10 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     pauseReplication: (region) => supervisor.pauseReplication(region),
     resumeReplication: (region) => supervisor.resumeReplication(region),
     registerGlobalTable: (def) => supervisor.registerGlobalTable(def),
+    healthDrill: async (region, state, stage) => {
+      await setHealthDrill(supervisor.region(region), state, stage);
+      log(`[${region}] health drill: ${state === 'fail' ? 'GET /health answers 503 until `meridian health ' + region + ' pass`' : 'ended'}`);
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;

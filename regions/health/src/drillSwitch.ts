@@ -47,3 +47,6 @@ export function parseDrillSetting(value: string): { kind: 'table' } | { kind: 's
   if (value.startsWith('ssm:/') && value.length > 5) return { kind: 'ssm', name: value.slice(4) };
   throw new Error(`MERIDIAN_HEALTH_DRILL is "${value}"; it must be "table" or "ssm:/<parameter name>" (regions/health/serverless.yml)`);
 }
+
+/** The health table's name for a stage, as serverless.yml's custom.table makes it (the local cloud writes the drill item there). */
+export const healthTableName = (stage: string) => `health-${stage}-probes`;
