@@ -36,6 +36,7 @@ function healthLine(h: NonNullable<CloudStatus['regions'][number]['health']>): s
     : last.failed.length ? `failing: ${last.failed.join(', ')}`
     : last.status === 0 ? `no answer (${last.error ?? 'unreachable'})`
     : last.status === 404 ? 'no health service deployed: routed while its process is up'
-    : last.status === 200 ? `last check ${last.at}` : `last check answered ${last.status}`;
+    : last.status === 200 ? (h.state === 'healthy' ? `last check ${last.at}` : 'passing again: back after two passing checks in a row')
+    : `last check answered ${last.status}`;
   return `${h.state === 'healthy' ? 'healthy' : 'UNHEALTHY'} (${why})`;
 }
