@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,12 +76,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.stop();
+  if (process.env.MERIDIAN_KEEP_LOG) copyFileSync(join(stateDir, 'cloud.log'), process.env.MERIDIAN_KEEP_LOG);
   rmSync(stateDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('the front door routes on regional health', () => {
   it('a region whose DynamoDB Local stops answers 503 naming the table, and loses all traffic with no failed GET; it comes back once healthy', async () => {
-    const jvm = processesMentioning(join(stateDir, 'regions', 'us-east-1', 'dynamodb')).map((l) => Number(l.trim().split(/\s+/)[0]));
+    // The JVM itself, not the shell watchdog around it (local/dynamodb/dynamoDbLocal.ts).
+    const jvm = processesMentioning(join(stateDir, 'regions', 'us-east-1', 'dynamodb'))
+      .filter((l) => /^\s*\d+\s+\S*java\s/.test(l))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
     expect(jvm).toHaveLength(1);
     const east = cloud.config.regions.find((r) => r.region === 'us-east-1')!;
     const load = steadyGets([`/destinations/${destinationId}`, '/search?q=harbour']);

@@ -32,14 +32,15 @@ export interface HealthOptions {
 export async function checkHealth(opts: HealthOptions): Promise<HealthReport> {
   const now = opts.now ?? (() => performance.now());
   const names = Object.keys(opts.checks);
-  const [results, drilled] = await Promise.all([
+  let drilled = false;
+  const [results, drillOn] = await Promise.all([
     Promise.all(names.map((name) => timed(opts.checks[name]!, opts.timeoutMs, now))),
-    // A drill switch that cannot be read is off: the checks already say what is wrong.
-    opts.drill ? opts.drill().catch(() => false) : Promise.resolve(false),
+    // A drill switch that cannot be read (or not in time) is off: the checks already say what is wrong.
+    opts.drill ? timed(async () => void (drilled = await opts.drill!()), opts.timeoutMs, now).then(() => drilled) : Promise.resolve(false),
   ]);
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
   const failed = names.filter((name) => !checks[name]!.ok);
-  if (drilled) failed.push('drill');
+  if (drillOn) failed.push('drill');
   return { region: opts.region, checks, failed };
 }
 

@@ -46,6 +46,8 @@ describe('checkHealth', () => {
   it('adds "drill" to the failures while the drill switch is on; an unreadable switch is off', async () => {
     expect((await checkHealth({ region: 'r', timeoutMs: 100, checks: { a: ok }, drill: async () => true })).failed).toEqual(['drill']);
     expect((await checkHealth({ region: 'r', timeoutMs: 100, checks: { a: ok }, drill: () => Promise.reject(new Error('down')) })).failed).toEqual([]);
+    // A switch that hangs (its table stopped answering) does not hold the answer past the checks' timeout.
+    expect((await checkHealth({ region: 'r', timeoutMs: 50, checks: { a: ok }, drill: () => new Promise(() => {}) })).failed).toEqual([]);
   });
 });
 
