@@ -15,7 +15,7 @@ export interface HealthDirectoryOptions {
   regions: readonly WatchedRegion[];
   /** How often each region's /health is asked (config/meridian.yml frontDoor.healthCheckIntervalMs). */
   intervalMs: number;
-  /** A check not answered by then failed; below the interval, so a check is over before the next starts. Default 0.8 × interval. */
+  /** A check not answered by then failed; below the interval, so a check is over before the next starts. Default 0.9 × interval. */
   timeoutMs?: number;
   /** The health service's path on every region's API. */
   path?: string;
@@ -57,7 +57,7 @@ export class HealthDirectory implements OriginDirectory {
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: HealthDirectoryOptions) {
-    this.timeoutMs = opts.timeoutMs ?? Math.round(opts.intervalMs * 0.8);
+    this.timeoutMs = opts.timeoutMs ?? Math.round(opts.intervalMs * 0.9);
     this.path = opts.path ?? '/health';
     this.log = opts.log ?? (() => {});
     for (const r of opts.regions) this.state.set(r.region, { region: r.region, health: 'healthy', passes: 0, failures: 0 });
@@ -135,7 +135,7 @@ export class HealthDirectory implements OriginDirectory {
         res.on('error', (e) => resolve({ status: 0, failed: [], error: e.message }));
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (e) => resolve({ status: 0, failed: [], error: e.message }));
+      req.on('error', (e) => resolve({ status: 0, failed: [], error: e.name === 'AbortError' ? `no answer within ${this.timeoutMs} ms` : e.message }));
       req.end();
     });
   }

@@ -92,7 +92,7 @@ describe('HealthDirectory', () => {
     east.answer = 'hang';
     await directory.checkAll();
     expect(healthOf()[0]).toBe('us-east-1 unhealthy');
-    expect(directory.report()[0]!.last).toMatchObject({ status: 0 });
+    expect(directory.report()[0]!.last).toMatchObject({ status: 0, error: 'no answer within 100 ms' });
   });
 
   it('fails a check whose connection is refused', async () => {
