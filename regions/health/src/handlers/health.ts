@@ -14,7 +14,7 @@ import { healthEndpoint } from '../healthEndpoint.js';
 const log = serviceLogger('health');
 const setBy = 'regions/health/serverless.yml sets it';
 /** Each check's limit: well under the front door's probe timeout (0.9 s at its 1 s default) and Route 53's (2 s after connecting), so a sick region answers 503 naming the check rather than not answering. */
-const CHECK_TIMEOUT_MS = 500;
+const CHECK_TIMEOUT_MS = 700;
 /** How long a warm function trusts the SSM drill parameter it read. */
 const DRILL_CACHE_MS = 5_000;
 // No SDK retries: a health check reports the first failure, the next probe tries again.
