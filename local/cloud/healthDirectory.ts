@@ -76,8 +76,16 @@ export class HealthDirectory implements OriginDirectory {
     this.agent.destroy();
   }
 
+  /**
+   * When no region whose process is up passes its checks, all of those count as healthy, as Route 53 does
+   * when every record of a group is unhealthy: checks that all fail at once (an overloaded machine, probes
+   * timing out) more likely say the checks are wrong than that every region is, and refusing every request
+   * would be the worse answer.
+   */
   originsNearestFirst(): Origin[] {
-    return this.opts.regions.map((r) => ({ region: r.region, api: r.api, health: this.healthOf(r) }));
+    const origins = this.opts.regions.map((r) => ({ region: r.region, api: r.api, health: this.healthOf(r) }));
+    if (origins.some((o) => o.health === 'healthy')) return origins;
+    return this.opts.regions.map((r, i) => ({ ...origins[i]!, health: r.processUp() ? 'healthy' : 'unhealthy' }));
   }
 
   /** Every region's health now, with its last check, nearest first. */

@@ -87,11 +87,23 @@ describe('HealthDirectory', () => {
     expect(healthOf()[0]).toBe('us-east-1 healthy');
   });
 
+  it('fails open when every region that is up fails its checks, as Route 53 does', async () => {
+    watch();
+    east.answer = 'table-down';
+    west.answer = 'table-down';
+    await directory.checkAll();
+    expect(healthOf()).toEqual(['us-east-1 healthy', 'us-west-2 healthy']);
+    expect(directory.report().map((r) => r.health)).toEqual(['unhealthy', 'unhealthy']);
+    west.up = false;
+    expect(healthOf()).toEqual(['us-east-1 healthy', 'us-west-2 unhealthy']);
+  });
+
   it('fails a check that does not answer within the timeout', async () => {
     watch(100);
     east.answer = 'hang';
     await directory.checkAll();
     expect(healthOf()[0]).toBe('us-east-1 unhealthy');
+    expect(healthOf()[1]).toBe('us-west-2 healthy');
     expect(directory.report()[0]!.last).toMatchObject({ status: 0, error: 'no answer within 100 ms' });
   });
 
@@ -99,9 +111,9 @@ describe('HealthDirectory', () => {
     watch();
     const gone = await startRegion('us-east-1');
     await close(gone.server);
-    directory = new HealthDirectory({ regions: [{ region: 'us-east-1', api: gone.api, processUp: () => true }], intervalMs: 60_000, timeoutMs: 300 });
+    directory = new HealthDirectory({ regions: [{ region: 'us-east-1', api: gone.api, processUp: () => true }, { region: 'us-west-2', api: west.api, processUp: () => true }], intervalMs: 60_000, timeoutMs: 300 });
     await directory.checkAll();
-    expect(healthOf()).toEqual(['us-east-1 unhealthy']);
+    expect(healthOf()).toEqual(['us-east-1 unhealthy', 'us-west-2 healthy']);
   });
 
   it('calls a region whose process is down unhealthy at once, without a check, and does not probe it', async () => {
