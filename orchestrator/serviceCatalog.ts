@@ -4,14 +4,23 @@ import { repoRoot } from '../regions/config.js';
 import { isIntrinsic, type ServiceDefinition } from './service-definition/index.js';
 import { dependencyOrder, type ServiceLinks } from './deploy-target/dependencyOrder.js';
 
-/** Every service of the repository: `services/<name>/serverless.yml`, by name. */
+/**
+ * The platform's own services, deployed into every region beside the users' ones: the regional health
+ * check (regions/health), which the front door and Route 53 route on.
+ */
+export const PLATFORM_SERVICES = ['regions/health'] as const;
+
+/** Every service of the repository: `services/<name>/serverless.yml` by name, then the platform's own. */
 export function serviceDirs(root: string = repoRoot): string[] {
   const dir = join(root, 'services');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && hasServiceFile(join(dir, e.name)))
-    .map((e) => join(dir, e.name))
-    .sort();
+  const users = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && hasServiceFile(join(dir, e.name)))
+      .map((e) => join(dir, e.name))
+      .sort()
+    : [];
+  const platform = PLATFORM_SERVICES.map((p) => join(root, p)).filter(hasServiceFile);
+  return [...users, ...platform];
 }
 
 export function hasServiceFile(dir: string): boolean {

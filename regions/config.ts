@@ -49,7 +49,11 @@ export interface AwsRegionSettings {
 export interface MeridianConfig {
   /** Regions sorted by latency rank, nearest first. */
   regions: RegionConfig[];
-  frontDoor: { port: number };
+  /**
+   * The local front door: its port, and how often it checks every region's GET /health (a region is
+   * unhealthy after one failed check, so all traffic leaves it within two intervals; 1000 when absent).
+   */
+  frontDoor: { port: number; healthCheckIntervalMs?: number };
   /** The disaster-recovery account: its own object store, in a region no service runs in. */
   recovery: { account: string; accountId: string; region: string; ports: { objects: number } };
   /**
@@ -119,7 +123,10 @@ export function loadConfig(sources: ConfigSources = sourcesFromEnv()): MeridianC
   const global = readYaml(join(configDir, 'meridian.yml'));
   const config: MeridianConfig = {
     regions: regions.sort((a, b) => a.latencyRank - b.latencyRank || a.region.localeCompare(b.region)),
-    frontDoor: { port: port(get(global, 'frontDoor.port'), 'meridian.yml frontDoor.port') + offset },
+    frontDoor: {
+      port: port(get(global, 'frontDoor.port'), 'meridian.yml frontDoor.port') + offset,
+      healthCheckIntervalMs: interval(get(global, 'frontDoor.healthCheckIntervalMs') ?? 1_000, 'meridian.yml frontDoor.healthCheckIntervalMs'),
+    },
     recovery: {
       account: str(get(global, 'recovery.account'), 'meridian.yml recovery.account'),
       accountId: str(get(global, 'recovery.accountId'), 'meridian.yml recovery.accountId'),
@@ -350,6 +357,14 @@ function get(doc: unknown, path: string): unknown {
 
 function str(value: unknown, where: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${where} must be a non-empty string`);
+  return value;
+}
+
+/** A health-check interval: 100 ms (below that the probes cost more than they tell) to 60 s. */
+function interval(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 60_000) {
+    throw new ConfigError(`${where} must be a whole number of milliseconds from 100 to 60000 (got ${JSON.stringify(value)})`);
+  }
   return value;
 }
 

@@ -9,6 +9,11 @@ export interface RegionStatus {
   endpoints: Record<string, string>;
   pid: number | null;
   lastExit?: { code: number | null; signal: string | null; at: string };
+  /**
+   * What the front door's health checks say: routed to or not, and the last check's status and the
+   * checks it named as failed (absent before the first check).
+   */
+  health?: { state: 'healthy' | 'unhealthy'; last?: { at: string; status: number; failed: string[]; error?: string } };
   /** What the region reports deployed (absent while it is down). */
   deployed?: RegionStatusReport;
 }

@@ -6,8 +6,9 @@ import { controlApi } from '../control/controlApi.js';
 import type { ControlledCloud } from '../control/controlledCloud.js';
 import { startFrontDoor, type FrontDoor } from '../front-door/frontDoor.js';
 import { createResponseCache } from '../front-door/responseCache.js';
-import type { CloudStatus } from './cloudStatus.js';
-import { processHealth } from './processHealth.js';
+import type { CloudStatus, RegionStatus } from './cloudStatus.js';
+import { HealthDirectory } from './healthDirectory.js';
+import { setHealthDrill } from './healthDrill.js';
 import { deployServices, removeServices } from './serviceDeployer.js';
 import { Supervisor } from './supervisor.js';
 
@@ -46,10 +47,20 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
   const stopped = new Promise<void>((resolve) => (signalStopped = resolve));
   const supervisor = new Supervisor(config, log);
   let frontDoor: FrontDoor | undefined;
+  // Route 53's health checks, locally: every region's GET /health, polled; a region that is down is unhealthy at once.
+  const health = new HealthDirectory({
+    regions: supervisor.regions.map((r) => ({
+      region: r.region,
+      api: `http://127.0.0.1:${r.config.local.ports.api}`,
+      processUp: () => r.state === 'up' && r.endpoints !== undefined,
+    })),
+    intervalMs: config.frontDoor.healthCheckIntervalMs ?? 1_000,
+    log: (line) => log(`[health] ${line}`),
+  });
 
   const cloud: LocalCloud = {
     regionNames: () => supervisor.regionNames(),
-    status: async () => ({ ready, pid: process.pid, startedAt, frontDoor: frontDoorUrl, ...(await supervisor.status()) }),
+    status: async () => ({ ready, pid: process.pid, startedAt, frontDoor: frontDoorUrl, ...withHealth(await supervisor.status(), health) }),
     deploy: async (req, progress) => deployServices(supervisor.region(req.region), req, config.configDir, progress),
     remove: async (req, progress) => removeServices(supervisor.region(req.region), req, config.configDir, progress),
     outage: (region) => supervisor.outage(region),
@@ -58,11 +69,16 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     pauseReplication: (region) => supervisor.pauseReplication(region),
     resumeReplication: (region) => supervisor.resumeReplication(region),
     registerGlobalTable: (def) => supervisor.registerGlobalTable(def),
+    healthDrill: async (region, state, stage) => {
+      await setHealthDrill(supervisor.region(region), state, stage);
+      log(`[${region}] health drill: ${state === 'fail' ? 'GET /health answers 503 until `meridian health ' + region + ' pass`' : 'ended'}`);
+    },
     stop() {
       stopping ??= (async () => {
         ready = false;
         log('stopping…');
         await frontDoor?.close();
+        health.stop();
         await supervisor.stop();
         rmSync(cloudFile(config), { force: true });
         rmSync(controlTokenFile(config.stateDir), { force: true });
@@ -81,7 +97,7 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     frontDoor = await startFrontDoor({
       cache: cdnCache,
       port: config.frontDoor.port,
-      origins: processHealth(supervisor.regions),
+      origins: health,
       answerLocally: controlApi(cloud, { token: issueControlToken(config.stateDir), port: config.frontDoor.port, allowedHosts: config.network.allowedHosts }, cdnCache),
       host: config.network.bind,
       allowedHosts: config.network.allowedHosts,
@@ -89,6 +105,7 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     });
     writeFileSync(cloudFile(config), JSON.stringify({ pid: process.pid, frontDoor: frontDoorUrl, startedAt }));
     await supervisor.start();
+    health.start();
     if (options.deploy && options.deploy.serviceDirs.length) {
       const { serviceDirs, stage } = options.deploy;
       // One region after the other: a global table's replicas then exist before the second region looks.
@@ -100,4 +117,16 @@ export async function startLocalCloud(config: MeridianConfig, log: (line: string
     throw e;
   }
   return cloud;
+}
+
+/** Each region's status with what the front door's health checks last said of it. */
+function withHealth<T extends { regions: RegionStatus[] }>(status: T, health: HealthDirectory): T {
+  const byRegion = new Map(health.report().map((h) => [h.region, h]));
+  return {
+    ...status,
+    regions: status.regions.map((r) => {
+      const h = byRegion.get(r.region);
+      return h ? { ...r, health: { state: h.health, ...(h.last ? { last: h.last } : {}) } } : r;
+    }),
+  };
 }

@@ -1,15 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/server.js';
 import { controlAccessProblem, type ControlAccess } from './controlAccess.js';
-import type { ControlledCloud } from './controlledCloud.js';
+import { HealthDrillError, type ControlledCloud } from './controlledCloud.js';
 import { invalidations, type Invalidator } from './invalidations.js';
 import { streamProgress } from './progressStream.js';
-import { parseDeployRequest, parseGlobalTableRequest, readJsonBody, RequestError } from './requestBody.js';
+import { parseDeployRequest, parseGlobalTableRequest, parseHealthDrillRequest, readJsonBody, RequestError } from './requestBody.js';
 
 type Fault = 'outage' | 'recover' | 'crash' | 'pause-replication' | 'resume-replication';
 // CloudFront's CreateInvalidation for the one local distribution (POST /2020-05-31/distribution/{id}/invalidation on AWS).
 const INVALIDATIONS = '/_meridian/cloudfront/invalidations';
 const FAULT = /^\/_meridian\/(outage|recover|crash|pause-replication|resume-replication)\/([a-z0-9-]+)$/;
+const HEALTH_DRILL = /^\/_meridian\/health-drill\/([a-z0-9-]+)$/;
 
 /** Paths under /_meridian/ that belong to the regions, not to the control API. */
 const REGION_PATHS = new Set(['/_meridian/health']);
@@ -48,6 +49,21 @@ export function controlApi(cloud: ControlledCloud, access: ControlAccess, cdn?: 
       if (!configured.includes(region)) throw new RequestError(404, `unknown region "${region}"; configured: ${configured.join(', ')}`);
       await faults[action](region);
       sendJson(res, 200, await cloud.status());
+      return true;
+    }
+    const drill = HEALTH_DRILL.exec(path);
+    if (drill) {
+      const region = drill[1]!;
+      const configured = cloud.regionNames();
+      if (!configured.includes(region)) throw new RequestError(404, `unknown region "${region}"; configured: ${configured.join(', ')}`);
+      const { state, stage } = parseHealthDrillRequest(await readJsonBody(req));
+      try {
+        await cloud.healthDrill(region, state, stage);
+      } catch (e) {
+        if (e instanceof HealthDrillError) throw new RequestError(409, e.message);
+        throw e;
+      }
+      sendJson(res, 200, { region, drill: state });
       return true;
     }
     if (path === '/_meridian/deploy' || path === '/_meridian/remove') {

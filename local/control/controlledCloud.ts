@@ -1,5 +1,12 @@
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 
+export type HealthDrillState = 'fail' | 'pass';
+
+/** A drill the region cannot take now (it is down, or regions/health is not deployed there): answered 409. */
+export class HealthDrillError extends Error {
+  override name = 'HealthDrillError';
+}
+
 export interface DeployRequest {
   region: string;
   /** Service directories (each with a serverless.yml); deployed in import order, removed in reverse. */
@@ -28,6 +35,11 @@ export interface ControlledCloud {
   /** Holds global-table replication into a region (it keeps serving; its writes still go out) until resumed. */
   pauseReplication(region: string): Promise<void>;
   resumeReplication(region: string): Promise<void>;
+  /**
+   * The health drill: `fail` makes the region's GET /health answer 503 (so traffic leaves it) until `pass`.
+   * Rejects with a HealthDrillError when the region cannot take it (down, no health service deployed).
+   */
+  healthDrill(region: string, state: HealthDrillState, stage: string): Promise<void>;
   /** Declares a table global: created in every region and replicated between them. */
   registerGlobalTable(def: GlobalTableDefinition): Promise<void>;
   stop(): Promise<void>;

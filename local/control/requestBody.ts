@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseGlobalTableDefinition } from '../global-tables/globalTableDefinition.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
 import { BodyTooLargeError, readBody } from '../http/server.js';
-import type { DeployRequest } from './controlledCloud.js';
+import type { DeployRequest, HealthDrillState } from './controlledCloud.js';
 
 // Control requests are a few names and paths; anything near this is not one.
 export const MAX_CONTROL_BODY = 64 * 1024;
@@ -36,4 +36,12 @@ export function parseGlobalTableRequest(body: unknown): GlobalTableDefinition {
   const parsed = parseGlobalTableDefinition(body);
   if (typeof parsed === 'string') throw new RequestError(400, parsed);
   return parsed;
+}
+
+/** `{"state": "fail"|"pass", "stage"?: name}`: the stage the health service was deployed with (default local). */
+export function parseHealthDrillRequest(body: unknown): { state: HealthDrillState; stage: string } {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (b.state !== 'fail' && b.state !== 'pass') throw new RequestError(400, 'state must be "fail" or "pass"');
+  if (b.stage !== undefined && (typeof b.stage !== 'string' || !/^[a-zA-Z0-9-]+$/.test(b.stage))) throw new RequestError(400, 'stage must contain only letters, digits and -');
+  return { state: b.state, stage: typeof b.stage === 'string' ? b.stage : 'local' };
 }

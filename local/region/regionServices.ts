@@ -60,6 +60,8 @@ export function meridianEnvironment(config: MeridianConfig, rc: RegionConfig): R
     MERIDIAN_SEARCH_ENDPOINT: url(rc.local.ports.search),
     MERIDIAN_FRONT_DOOR_URL: url(config.frontDoor.port),
     MERIDIAN_REGION_ENDPOINTS: JSON.stringify(endpoints),
+    // regions/health's drill switch: an item of its table (no SSM locally; `meridian health <region> fail` writes it).
+    MERIDIAN_HEALTH_DRILL: 'table',
   };
 }
 

@@ -28,7 +28,10 @@ const USAGE = `usage: meridian <command>
                         hold global-table replication into a region: it serves, its writes go out,
                         the others' writes wait (status shows how many)
   resume-replication <region>
-                        apply what waited; conflicting writes converge to the last one`;
+                        apply what waited; conflicting writes converge to the last one
+  health <region> fail|pass [--stage NAME]
+                        a failover drill: fail makes the region's GET /health answer 503, so the
+                        front door sends its traffic elsewhere; pass ends it`;
 
 const log = (line: string) => console.log(line);
 
@@ -76,6 +79,19 @@ async function main(argv: string[]): Promise<number> {
       if (!region) throw new UsageError(`meridian ${command} <region>: which region? (${config.regions.map((r) => r.region).join(', ')})`);
       await control.post(`/_meridian/${command}/${encodeURIComponent(region)}`);
       console.log(`${command} ${region}: done`);
+      return 0;
+    }
+    case 'health': {
+      const [region, state] = args;
+      const regions = config.regions.map((r) => r.region).join(', ');
+      if (!region || (state !== 'fail' && state !== 'pass')) throw new UsageError(`meridian health <region> fail|pass: which region (${regions}), and fail or pass?`);
+      const stageAt = args.indexOf('--stage');
+      const stage = stageAt >= 0 ? args[stageAt + 1] : LOCAL_STAGE;
+      if (!stage) throw new UsageError('--stage needs a name');
+      await control.post(`/_meridian/health-drill/${encodeURIComponent(region)}`, { state, stage });
+      console.log(state === 'fail'
+        ? `health ${region}: failing (its /health answers 503; traffic moves within two health-check intervals). \`meridian health ${region} pass\` ends it`
+        : `health ${region}: passing again (traffic returns after two passing checks)`);
       return 0;
     }
     default:

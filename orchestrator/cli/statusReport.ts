@@ -12,6 +12,7 @@ export function formatStatus(s: CloudStatus): string {
     const rep = s.replication.regions.find((x) => x.region === r.region);
     const lag = rep && rep.lag.samples > 0 ? `lag p50 ${rep.lag.p50Ms} ms, p99 ${rep.lag.p99Ms} ms (${rep.lag.samples} writes)` : 'no replicated writes yet';
     lines.push(`${r.region.padEnd(12)} ${r.state.padEnd(9)} ${r.endpoints.api ?? ''}`);
+    if (r.health) lines.push(`${''.padEnd(12)} health   ${healthLine(r.health)}`);
     for (const name of ['dynamodb', 'objects', 'streams', 'topics', 'search']) {
       lines.push(`${''.padEnd(12)} ${name.padEnd(9)}${r.endpoints[name] ?? '-'}`);
     }
@@ -26,4 +27,16 @@ export function formatStatus(s: CloudStatus): string {
   }
   lines.push('', `global tables: ${s.replication.tables.map((t) => `${t.tableName} (${t.mode})`).join(', ') || 'none'}`);
   return lines.join('\n');
+}
+
+/** `healthy`, or `UNHEALTHY` with what the last check named as failed (or why there was no answer). */
+function healthLine(h: NonNullable<CloudStatus['regions'][number]['health']>): string {
+  const last = h.last;
+  const why = !last ? 'not checked yet'
+    : last.failed.length ? `failing: ${last.failed.join(', ')}`
+    : last.status === 0 ? `no answer (${last.error ?? 'unreachable'})`
+    : last.status === 404 ? 'no health service deployed: routed while its process is up'
+    : last.status === 200 ? (h.state === 'healthy' ? `last check ${last.at}` : 'passing again: back after two passing checks in a row')
+    : `last check answered ${last.status}`;
+  return `${h.state === 'healthy' ? 'healthy' : 'UNHEALTHY'} (${why})`;
 }

@@ -6,7 +6,7 @@ import { freePort } from '../../http/freePort.js';
 import { close, listen, sendJson } from '../../http/server.js';
 import { importedFolders } from '../../test/support/moduleImports.js';
 import { controlApi } from '../controlApi.js';
-import type { ControlledCloud, DeployRequest } from '../controlledCloud.js';
+import { HealthDrillError, type ControlledCloud, type DeployRequest } from '../controlledCloud.js';
 import type { ProgressMessage } from '../progressStream.js';
 import { MAX_CONTROL_BODY } from '../requestBody.js';
 
@@ -36,6 +36,7 @@ class RecordingCloud implements ControlledCloud {
   pauseReplication = async (r: string) => this.record(`pauseReplication ${r}`);
   resumeReplication = async (r: string) => this.record(`resumeReplication ${r}`);
   registerGlobalTable = async (def: GlobalTableDefinition) => this.record(`registerGlobalTable ${def.tableName}`);
+  healthDrill = async (r: string, state: string, stage: string) => this.record(`healthDrill ${r} ${state} ${stage}`);
   stop = async () => this.record('stop');
   private record(call: string): void {
     this.calls.push(call);
@@ -90,6 +91,33 @@ describe('status', () => {
     const starting = await fetch(`${base}/_meridian/status`);
     expect(starting.status).toBe(503);
     expect(await starting.json()).toMatchObject({ ready: false });
+  });
+});
+
+describe('health drill', () => {
+  it('POST /_meridian/health-drill/<region> {state} sets the drill for that region (stage local unless given)', async () => {
+    const res = await post('/_meridian/health-drill/us-east-1', '{"state":"fail"}');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ region: 'us-east-1', drill: 'fail' });
+    expect((await post('/_meridian/health-drill/us-west-2', '{"state":"pass","stage":"dev"}')).status).toBe(200);
+    expect(cloud.calls).toEqual(['healthDrill us-east-1 fail local', 'healthDrill us-west-2 pass dev']);
+  });
+
+  it('refuses a bad state or stage (400), an unknown region (404), a missing token (401), and does nothing', async () => {
+    for (const body of ['{"state":"broken"}', '{}', '{"state":"fail","stage":"a/b"}', 'fail']) {
+      expect((await post('/_meridian/health-drill/us-east-1', body)).status).toBe(400);
+    }
+    expect(await (await post('/_meridian/health-drill/eu-west-9', '{"state":"fail"}')).json()).toEqual({ message: 'unknown region "eu-west-9"; configured: us-east-1, us-west-2' });
+    const anonymous = await fetch(`${base}/_meridian/health-drill/us-east-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"state":"fail"}' });
+    expect(anonymous.status).toBe(401);
+    expect(cloud.calls).toEqual([]);
+  });
+
+  it('a region that cannot take the drill is a 409 with the reason', async () => {
+    cloud.failWith = new HealthDrillError('no health service (stage local) in us-east-1: deploy regions/health there first');
+    const res = await post('/_meridian/health-drill/us-east-1', '{"state":"fail"}');
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toContain('deploy regions/health');
   });
 });
 

@@ -8,6 +8,12 @@ export type KinesisRecord = { kinesis: Pick<KinesisStreamRecordPayload, 'data' |
 /** A delivered record: the event it carries, or why it carries none. sequenceNumber is the partial-batch identifier. */
 export type Delivered = { sequenceNumber: string; event: DestinationEvent } | { sequenceNumber: string; problem: string };
 
+/**
+ * The regional health check (regions/health) puts one record of this type on the stream per probe: not
+ * an event, and not a problem either, so consumers skip it without an error line.
+ */
+export const HEALTH_PROBE = 'a health probe (regions/health), not an event';
+
 export function decodeRecords(records: readonly KinesisRecord[]): Delivered[] {
   return records.map(decodeRecord);
 }
@@ -20,6 +26,7 @@ export function decodeRecord(record: KinesisRecord): Delivered {
   } catch {
     return { sequenceNumber, problem: 'data is not JSON' };
   }
+  if ((value as { type?: unknown } | null)?.type === 'HealthProbe') return { sequenceNumber, problem: HEALTH_PROBE };
   const parsed = parseEvent(value);
   return parsed.ok ? { sequenceNumber, event: parsed.event } : { sequenceNumber, problem: parsed.reason };
 }

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import type { Log } from '../../../toolkit/logger.js';
-import { decodeRecord, type KinesisRecord } from '../adapters/kinesisRecords.js';
+import { decodeRecord, HEALTH_PROBE, type KinesisRecord } from '../adapters/kinesisRecords.js';
 import { geolocationAnswer } from '../domain/eventFactory.js';
 import { locationToValidate, type DestinationEvent } from '../domain/events.js';
 import { checkGeolocation } from '../domain/geolocation.js';
@@ -39,7 +39,7 @@ export function createLocationValidator(deps: LocationValidatorDeps): (records: 
     const delivered = decodeRecord(record);
     if ('problem' in delivered) {
       // Retrying cannot make it an event: skipped, so it does not hold up the shard.
-      deps.log.error('skipped a record that is not a destination event', { sequenceNumber: delivered.sequenceNumber, problem: delivered.problem });
+      deps.log[delivered.problem === HEALTH_PROBE ? 'debug' : 'error']('skipped a record that is not a destination event', { sequenceNumber: delivered.sequenceNumber, problem: delivered.problem });
       return;
     }
     try {

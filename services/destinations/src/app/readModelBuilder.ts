@@ -1,4 +1,4 @@
-import type { Delivered } from '../adapters/kinesisRecords.js';
+import { HEALTH_PROBE, type Delivered } from '../adapters/kinesisRecords.js';
 import type { DestinationEvent } from '../domain/events.js';
 import { failedFrom, type StreamBatchResponse } from '../../../toolkit/streamBatch.js';
 import { CONSUMER_CONCURRENCY, settleAll } from './concurrency.js';
@@ -16,7 +16,7 @@ export function createReadModelBuilder(deps: RebuildDeps): (records: Delivered[]
     const byDestination = new Map<string, { first: string; events: DestinationEvent[] }>();
     for (const record of records) {
       if ('problem' in record) {
-        deps.log.error('skipped a record that is not a destination event', { sequenceNumber: record.sequenceNumber, problem: record.problem });
+        deps.log[record.problem === HEALTH_PROBE ? 'debug' : 'error']('skipped a record that is not a destination event', { sequenceNumber: record.sequenceNumber, problem: record.problem });
         continue;
       }
       const group = byDestination.get(record.event.partitionKey) ?? { first: record.sequenceNumber, events: [] };

@@ -81,6 +81,20 @@ describe('location validator', () => {
   });
 });
 
+describe('health probes on the event stream (regions/health puts one per check)', () => {
+  it('are skipped by both consumers without an error line, while a malformed record still logs one', async () => {
+    const probe = { type: 'HealthProbe', region: 'us-east-1', at: '2026-12-06T00:00:00Z' };
+    const log = capturingLogger();
+    const validate = createLocationValidator({ store: memoryEventStore(), region: 'us-east-1', clock: { now: () => 1 }, log });
+    expect(await validate(kinesisRecords(probe))).toEqual({ batchItemFailures: [] });
+    const build = createReadModelBuilder({ events: memoryEventStore(), readModel: memoryReadModel(), log });
+    await build(decodeRecords(kinesisRecords(probe)));
+    expect(log.lines.filter((l) => l.level === 'ERROR')).toEqual([]);
+    await build(decodeRecords(kinesisRecords({ type: 'Nonsense' })));
+    expect(log.lines.filter((l) => l.level === 'ERROR')).toHaveLength(1);
+  });
+});
+
 describe('read-model builder', () => {
   function builder() {
     const events = memoryEventStore();
