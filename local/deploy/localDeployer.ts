@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { functionArn, functionNameFromArn } from '../../regions/arn.js';
 import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
@@ -10,6 +10,7 @@ import { missingResources } from './missingResources.js';
 import { DeploymentRecords, type DeployedResource, type DeployedSubscription, type DeploymentRecord } from './deploymentRecords.js';
 import { deployFingerprint, isInside, projectFingerprint, type DeployInputs } from './deployFingerprint.js';
 import { DeployError } from './errors.js';
+import { bundleFunctions, missingBundles, pruneBundles } from './functionBundles.js';
 import { functionLogicalId } from './functionLogicalIds.js';
 import { conditionTrue, resolveString, resolveValue, type ResolveScope } from './intrinsics.js';
 import { applyKinesisStream, deleteKinesisStream, kinesisArn, streamFromArn } from './kinesisStreams.js';
@@ -31,6 +32,8 @@ export interface LocalDeployerOptions {
   routes: ApiRoutes;
   /** Where deployment records live (`.meridian/regions/<region>/deployments`). */
   recordsDir: string;
+  /** Where the functions' bundles are written; default `bundles` beside recordsDir (`.meridian/regions/<region>/bundles`). */
+  bundlesDir?: string;
   /** MERIDIAN_* values this region sets for every function, over what serverless.yml says. */
   regionEnvironment: Record<string, string>;
   /** The supervisor replicates the table to every region (creating replicas where missing). */
@@ -59,9 +62,11 @@ export class LocalDeployer {
   readonly records: DeploymentRecords;
   /** Services whose restore() failed: their functions, mappings or routes may be missing, whatever the record says. */
   private readonly unrestored = new Set<string>();
+  private readonly bundlesDir: string;
 
   constructor(private readonly opts: LocalDeployerOptions) {
     this.records = new DeploymentRecords(opts.recordsDir);
+    this.bundlesDir = opts.bundlesDir ?? join(dirname(opts.recordsDir), 'bundles');
   }
 
   /**
@@ -79,13 +84,19 @@ export class LocalDeployer {
     const started = Date.now();
     const inputs = this.inputs(def, stage);
     if (previous && !options.force && this.unchanged(previous, inputs)) {
-      const missing = await missingResources(this.opts.clients, previous);
+      const missing = [...missingBundles(previous.functions), ...(await missingResources(this.opts.clients, previous))];
       if (missing.length === 0) {
         progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
         return previous;
       }
       progress(`${def.service} → ${region}: unchanged, but ${missing.map((m) => `${m.type} ${m.name}`).join(', ')} no longer exist${missing.length === 1 ? 's' : ''} (deleted outside Meridian?); deploying again`);
     }
+    // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
+    // deploy here, leaving the region and the record as they were.
+    const bundleDir = join(this.bundlesDir, def.service, inputs.code.slice(0, 16));
+    const bundling = Date.now();
+    const bundles = await bundleFunctions(def, bundleDir);
+    progress(`${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(this.opts.config.stateDir, bundleDir)})`);
     // A deploy that fails half way leaves the region matching neither the record nor the new definition:
     // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
     if (previous?.fingerprint !== undefined) {
@@ -104,7 +115,7 @@ export class LocalDeployer {
       progress(`${def.service} → ${region}: ${resource.Type} ${plan.deployed.get(resource.logicalId)!.physicalId}`);
     }
 
-    const functions = def.functions.map((fn) => plan.functionDefinition(fn));
+    const functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
     for (const fn of functions) {
       await this.opts.functions.deploy(fn);
       progress(`${def.service} → ${region}: function ${fn.name}`);
@@ -143,6 +154,8 @@ export class LocalDeployer {
     };
     this.records.save(record);
     this.unrestored.delete(def.service);
+    // Workers load their module when they start; none runs from an older bundle once the record is saved.
+    pruneBundles(join(this.bundlesDir, def.service), bundleDir);
 
     for (const old of previous?.resources ?? []) {
       if (!plan.deployed.has(old.logicalId)) await this.deleteResource(old, progress);
@@ -170,6 +183,7 @@ export class LocalDeployer {
     for (const r of [...record.resources].reverse()) await this.deleteResource(r, progress);
     this.records.delete(service);
     this.unrestored.delete(service);
+    pruneBundles(join(this.bundlesDir, service));
     progress(`${service} removed from ${region}`);
     return true;
   }
@@ -178,6 +192,8 @@ export class LocalDeployer {
   async restore(): Promise<void> {
     for (const record of this.records.all()) {
       try {
+        const missing = missingBundles(record.functions);
+        if (missing.length > 0) throw new DeployError(`${missing.map((m) => `${m.type} (${m.name})`).join(', ')} missing`);
         for (const fn of record.functions) this.opts.functions.restore(fn);
         for (const m of record.mappings) await this.opts.functions.addEventSource(m);
         this.opts.routes.set(record.service, record.routes);
@@ -355,7 +371,8 @@ class StackScope implements ResolveScope {
     }
   }
 
-  functionDefinition(fn: FunctionDef): FunctionDefinition {
+  /** `handlerFile`: the function's bundle (bundleFunctions), which the runtime imports. */
+  functionDefinition(fn: FunctionDef, handlerFile: string): FunctionDefinition {
     for (const e of fn.events) {
       if (e.type === 's3' || e.type === 'schedule') {
         throw new DeployError(`functions.${fn.key}: ${e.type} events are not run by the local cloud yet; ${e.type === 's3' ? 'notify an SNS topic from the bucket and subscribe the function to it' : 'invoke the function from a test or a script meanwhile'}`);
@@ -365,7 +382,7 @@ class StackScope implements ResolveScope {
     for (const [k, v] of Object.entries(fn.environment)) environment[k] = resolveString(v, this, `functions.${fn.key}.environment.${k}`);
     return {
       name: fn.name,
-      handlerFile: fn.handlerFile,
+      handlerFile,
       handlerExport: fn.handlerExport,
       environment: { ...environment, ...this.opts.regionEnvironment },
       timeoutSeconds: fn.timeout,

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildHandlers, HandlerBuildError } from '../../orchestrator/aws/bundle/buildHandler.js';
+import { chooseRuntime } from '../../orchestrator/aws/bundle/lambdaRuntime.js';
+import type { ServiceDefinition } from '../../orchestrator/service-definition/index.js';
+import type { FunctionDefinition } from '../functions/index.js';
+import { DeployError } from './errors.js';
+import type { Missing } from './missingResources.js';
+
+/**
+ * Bundles every function of a service as the AWS target does (orchestrator/aws/bundle: the same esbuild
+ * build, module for module), with a linked source map so stack traces name the TypeScript, and writes them
+ * under `dir` (`<bundles>/<service>/<code fingerprint>`): `<dir>/<target>/src/api.mjs` and `.mjs.map`.
+ * Returns each function's module by function key. A handler esbuild cannot bundle fails here, with esbuild's
+ * file:line, as `meridian package` would fail; nothing is written then.
+ */
+export async function bundleFunctions(def: ServiceDefinition, dir: string): Promise<Map<string, string>> {
+  const byTarget = new Map<string, ServiceDefinition['functions']>();
+  for (const fn of def.functions) {
+    let target: string;
+    try {
+      target = chooseRuntime(fn.runtime, `functions.${fn.key}.runtime`).target;
+    } catch (e) {
+      throw new DeployError((e as Error).message);
+    }
+    byTarget.set(target, [...(byTarget.get(target) ?? []), fn]);
+  }
+  const out = new Map<string, string>();
+  const written: { path: string; data: Uint8Array }[] = [];
+  for (const [target, fns] of byTarget) {
+    const outDir = join(dir, target);
+    const built = await buildHandlers(
+      def.dir,
+      fns.map((f) => f.handler),
+      target,
+      { sourceMap: true, outDir },
+    ).catch((e: unknown) => {
+      if (!(e instanceof HandlerBuildError)) throw e;
+      const keys = fns.map((f) => f.key);
+      const at = keys.length === 1 ? `functions.${keys[0]}.handler` : `functions.{${keys.join(',')}}.handler`;
+      throw new DeployError(`${def.service}: ${at}: ${e.message}. The AWS target would fail to package it too (npx meridian package)`);
+    });
+    for (const [i, b] of built.entries()) {
+      const path = join(outDir, b.modulePath);
+      out.set(fns[i]!.key, path);
+      written.push({ path, data: b.code });
+      if (b.sourceMap) written.push({ path: `${path}.map`, data: b.sourceMap });
+    }
+  }
+  // Every build succeeded: only now write, each file whole then renamed, so a worker never loads half a module.
+  for (const { path, data } of new Map(written.map((w) => [w.path, w])).values()) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, data);
+    renameSync(`${path}.tmp`, path);
+  }
+  return out;
+}
+
+/** Functions of a record whose module (or its source map) is gone: a deploy must not call the service unchanged. */
+export function missingBundles(functions: Pick<FunctionDefinition, 'name' | 'handlerFile'>[]): Missing[] {
+  return functions.flatMap((fn) => [fn.handlerFile, `${fn.handlerFile}.map`].filter((f) => !existsSync(f)).map((f) => ({ type: `bundle of function ${fn.name}`, name: f })));
+}
+
+/** Removes a service's bundles but those in `keep` (the directory its current record runs from). */
+export function pruneBundles(serviceDir: string, keep?: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(serviceDir);
+  } catch {
+    return;
+  }
+  for (const e of entries) if (join(serviceDir, e) !== keep) rmSync(join(serviceDir, e), { recursive: true, force: true });
+  if (keep === undefined) rmSync(serviceDir, { recursive: true, force: true });
+}
