@@ -34,11 +34,9 @@ export async function bundleFunctions(def: ServiceDefinition, dir: string): Prom
       fns.map((f) => f.handler),
       target,
       { sourceMap: true, outDir },
-    ).catch((e: unknown) => {
+    ).catch(async (e: unknown) => {
       if (!(e instanceof HandlerBuildError)) throw e;
-      const keys = fns.map((f) => f.key);
-      const at = keys.length === 1 ? `functions.${keys[0]}.handler` : `functions.{${keys.join(',')}}.handler`;
-      throw new DeployError(`${def.service}: ${at}: ${e.message}. The AWS target would fail to package it too (npx meridian package)`);
+      throw new DeployError(`${def.service}: ${await whichFailed(def.dir, fns, target, e)}; \`npx meridian package\` fails the same way, since Lambda could not run it either`);
     });
     for (const [i, b] of built.entries()) {
       const path = join(outDir, b.modulePath);
@@ -54,6 +52,17 @@ export async function bundleFunctions(def: ServiceDefinition, dir: string): Prom
     renameSync(`${path}.tmp`, path);
   }
   return out;
+}
+
+/**
+ * One build of several handlers fails as a whole: each handler is built alone to name the function(s) at
+ * fault, so the message says `functions.<key>.handler` and esbuild's file:line for each.
+ */
+async function whichFailed(dir: string, fns: ServiceDefinition['functions'], target: string, error: HandlerBuildError): Promise<string> {
+  if (fns.length === 1) return `functions.${fns[0]!.key}.handler: ${error.message}`;
+  const alone = await Promise.all(fns.map((f) => buildHandlers(dir, [f.handler], target).then(() => undefined, (e: unknown) => (e instanceof HandlerBuildError ? `functions.${f.key}.handler: ${e.message}` : undefined))));
+  const failed = alone.filter((m): m is string => m !== undefined);
+  return failed.length > 0 ? failed.join('; ') : error.message;
 }
 
 /** Functions of a record whose module (or its source map) is gone: a deploy must not call the service unchanged. */
