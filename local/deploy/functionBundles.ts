@@ -70,14 +70,12 @@ export function missingBundles(functions: Pick<FunctionDefinition, 'name' | 'han
   return functions.flatMap((fn) => [fn.handlerFile, `${fn.handlerFile}.map`].filter((f) => !existsSync(f)).map((f) => ({ type: `bundle of function ${fn.name}`, name: f })));
 }
 
-/** Removes a service's bundles but those in `keep` (the directory its current record runs from). */
-export function pruneBundles(serviceDir: string, keep?: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(serviceDir);
-  } catch {
+/** Removes `dir` (a service's bundles, or one deploy's) or, given `keep`, everything in it but `keep`. */
+export function pruneBundles(dir: string, keep?: string): void {
+  if (keep === undefined) {
+    rmSync(dir, { recursive: true, force: true });
     return;
   }
-  for (const e of entries) if (join(serviceDir, e) !== keep) rmSync(join(serviceDir, e), { recursive: true, force: true });
-  if (keep === undefined) rmSync(serviceDir, { recursive: true, force: true });
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  for (const e of entries) if (join(dir, e) !== keep) rmSync(join(dir, e), { recursive: true, force: true });
 }

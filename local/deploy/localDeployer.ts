@@ -91,18 +91,6 @@ export class LocalDeployer {
       }
       progress(`${def.service} → ${region}: unchanged, but ${missing.map((m) => `${m.type} ${m.name}`).join(', ')} no longer exist${missing.length === 1 ? 's' : ''} (deleted outside Meridian?); deploying again`);
     }
-    // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
-    // deploy here, leaving the region and the record as they were.
-    const bundleDir = join(this.bundlesDir, def.service, inputs.code.slice(0, 16));
-    const bundling = Date.now();
-    const bundles = await bundleFunctions(def, bundleDir);
-    progress(`${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(this.opts.config.stateDir, bundleDir)})`);
-    // A deploy that fails half way leaves the region matching neither the record nor the new definition:
-    // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
-    if (previous?.fingerprint !== undefined) {
-      const { fingerprint: _, ...unfinished } = previous;
-      this.records.save(unfinished);
-    }
     progress(`${def.service} → ${region}: loaded ${def.functions.length} functions, ${def.resources.length} resources (stage ${stage})`);
     const plan = new StackScope(def, this.opts, this.records);
 
@@ -110,12 +98,32 @@ export class LocalDeployer {
     const routes = httpRoutes(def);
     checkRoutes(this.opts.routes, def.service, routes);
 
-    for (const resource of plan.localResources) {
-      await plan.applyResource(resource);
-      progress(`${def.service} → ${region}: ${resource.Type} ${plan.deployed.get(resource.logicalId)!.physicalId}`);
+    // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
+    // deploy here, leaving the region and the record as they were.
+    const bundleDir = join(this.bundlesDir, def.service, inputs.code.slice(0, 16));
+    const bundling = Date.now();
+    const bundles = await bundleFunctions(def, bundleDir);
+    progress(`${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(this.opts.config.stateDir, bundleDir)})`);
+
+    // A deploy that fails half way leaves the region matching neither the record nor the new definition:
+    // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
+    if (previous?.fingerprint !== undefined) {
+      const { fingerprint: _, ...unfinished } = previous;
+      this.records.save(unfinished);
     }
 
-    const functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
+    let functions: FunctionDefinition[];
+    try {
+      for (const resource of plan.localResources) {
+        await plan.applyResource(resource);
+        progress(`${def.service} → ${region}: ${resource.Type} ${plan.deployed.get(resource.logicalId)!.physicalId}`);
+      }
+      functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
+    } catch (e) {
+      // No function runs from the new bundles yet: they go, unless the recorded deployment runs from the same directory.
+      if (!previous?.functions.some((f) => isInside(f.handlerFile, bundleDir))) pruneBundles(bundleDir);
+      throw e;
+    }
     for (const fn of functions) {
       await this.opts.functions.deploy(fn);
       progress(`${def.service} → ${region}: function ${fn.name}`);

@@ -222,13 +222,15 @@ describe('deploying a serverless.yml into the local regions', () => {
       const yml = join(dir, 'serverless.yml');
       writeFileSync(yml, (await import('node:fs')).readFileSync(yml, 'utf8').replace('service: probe', 'service: probe-twin'));
       await expect(meridian('dp', 'us-east-1', dir)).rejects.toThrow(/already served by service probe/);
-      mkdirSync(join(dir, 'imports'), { recursive: true });
+      mkdirSync(join(dir, 'imports', 'src'), { recursive: true });
+      // A handler esbuild can bundle out here (the probe's import the repository's node_modules and modules).
+      writeFileSync(join(dir, 'imports', 'src', 'f.ts'), 'export const handler = async () => process.env.MISSING;\n');
       writeFileSync(join(dir, 'imports', 'serverless.yml'), [
         'service: importer',
         'provider: { name: aws, runtime: nodejs22.x }',
         'functions:',
         '  f:',
-        '    handler: ../src/api.handler',
+        '    handler: src/f.handler',
         '    environment:',
         '      MISSING: !ImportValue nobody-exports-this',
       ].join('\n'));
