@@ -192,12 +192,17 @@ describe('deploying a serverless.yml into the local regions', () => {
       expect(before.greeting).toBe('hello');
       const deployedAt = (await cloudStatus(config))?.regions.find((r) => r.region === 'us-east-1')?.deployed?.services.find((s) => s.service === 'unbundleable')?.deployedAt;
 
+      const working = { text: readFileSync(yml, 'utf8'), ...statSync(yml) };
       writeFileSync(yml, withBroken);
       await expect(meridian('dp', 'us-east-1', dir)).rejects.toThrow(refused);
       // Same worker, same record; and the next deploy tries again rather than calling it unchanged.
       expect(await greet()).toEqual(before);
       expect((await cloudStatus(config))?.regions.find((r) => r.region === 'us-east-1')?.deployed?.services.find((s) => s.service === 'unbundleable')?.deployedAt).toBe(deployedAt);
       await expect(meridian('dp', 'us-east-1', dir)).rejects.toThrow(refused);
+      // The record kept its fingerprint: with the working file back as it was, there is nothing to deploy.
+      writeFileSync(yml, working.text);
+      utimesSync(yml, working.atime, working.mtime);
+      expect(await meridian('dp', 'us-east-1', dir)).toContain('deployed unbundleable (unchanged) into us-east-1');
     } finally {
       await meridian('rm', 'us-east-1', dir).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
