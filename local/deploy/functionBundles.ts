@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildHandlers, HandlerBuildError } from '../../orchestrator/aws/bundle/buildHandler.js';
 import { chooseRuntime } from '../../orchestrator/aws/bundle/lambdaRuntime.js';
@@ -7,51 +7,119 @@ import type { FunctionDefinition } from '../functions/index.js';
 import { DeployError } from './errors.js';
 import type { Missing } from './missingResources.js';
 
+/** Written last into a bundle directory: which module each function runs, so an identical deploy can reuse them. */
+const MANIFEST = 'bundles.json';
+
+interface Manifest {
+  /** By function key; `module` relative to the directory. */
+  functions: Record<string, { handler: string; target: string; module: string }>;
+}
+
+export interface FunctionBundles {
+  /** Each function's module (absolute), by function key. */
+  modules: Map<string, string>;
+  /** Set when nothing was bundled: the complete bundle directory the modules were taken from. */
+  reusedFrom?: string;
+}
+
 /**
  * Bundles every function of a service as the AWS target does (orchestrator/aws/bundle: the same esbuild
  * build, module for module), with a linked source map so stack traces name the TypeScript, and writes them
  * under `dir` (`<bundles>/<service>/<code fingerprint>`): `<dir>/<target>/src/api.mjs` and `.mjs.map`.
- * Returns each function's module by function key. A handler esbuild cannot bundle fails here, with esbuild's
- * file:line, as `meridian package` would fail; nothing is written then.
+ * `reuse` lists bundle directories of the same code (this one, another region's) whose modules are taken
+ * instead when they are complete and the functions' handlers and targets are the same. A handler esbuild
+ * cannot bundle fails here, with esbuild's file:line, as `meridian package` would fail; nothing is written then.
  */
-export async function bundleFunctions(def: ServiceDefinition, dir: string): Promise<Map<string, string>> {
+export async function bundleFunctions(def: ServiceDefinition, dir: string, reuse: string[] = []): Promise<FunctionBundles> {
+  const wanted = new Map(def.functions.map((fn) => [fn.key, { handler: fn.handler, target: targetOf(fn) }]));
+  for (const from of reuse) {
+    const reused = reuseBundles(from, dir, wanted);
+    if (reused) return { modules: reused, reusedFrom: from };
+  }
+
   const byTarget = new Map<string, ServiceDefinition['functions']>();
   for (const fn of def.functions) {
-    let target: string;
-    try {
-      target = chooseRuntime(fn.runtime, `functions.${fn.key}.runtime`).target;
-    } catch (e) {
-      throw new DeployError((e as Error).message);
-    }
+    const { target } = wanted.get(fn.key)!;
     byTarget.set(target, [...(byTarget.get(target) ?? []), fn]);
   }
-  const out = new Map<string, string>();
+  const manifest: Manifest = { functions: {} };
   const written: { path: string; data: Uint8Array }[] = [];
   for (const [target, fns] of byTarget) {
-    const outDir = join(dir, target);
     const built = await buildHandlers(
       def.dir,
       fns.map((f) => f.handler),
       target,
-      { sourceMap: true, outDir },
+      { sourceMap: true, outDir: join(dir, target) },
     ).catch(async (e: unknown) => {
       if (!(e instanceof HandlerBuildError)) throw e;
       throw new DeployError(`${def.service}: ${await whichFailed(def.dir, fns, target, e)}; \`npx meridian package\` fails the same way, since Lambda could not run it either`);
     });
     for (const [i, b] of built.entries()) {
-      const path = join(outDir, b.modulePath);
-      out.set(fns[i]!.key, path);
-      written.push({ path, data: b.code });
-      if (b.sourceMap) written.push({ path: `${path}.map`, data: b.sourceMap });
+      const module = `${target}/${b.modulePath}`;
+      manifest.functions[fns[i]!.key] = { handler: b.handler, target, module };
+      written.push({ path: join(dir, module), data: b.code });
+      if (b.sourceMap) written.push({ path: join(dir, `${module}.map`), data: b.sourceMap });
     }
   }
-  // Every build succeeded: only now write, each file whole then renamed, so a worker never loads half a module.
-  for (const { path, data } of new Map(written.map((w) => [w.path, w])).values()) {
+  // Every build succeeded: only now write, each file whole then renamed, so a worker never loads half a module;
+  // the manifest last, so a directory is reused only once complete.
+  rmSync(join(dir, MANIFEST), { force: true });
+  for (const { path, data } of [...new Map(written.map((w) => [w.path, w])).values(), { path: join(dir, MANIFEST), data: Buffer.from(JSON.stringify(manifest, null, 2)) }]) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(`${path}.tmp`, data);
     renameSync(`${path}.tmp`, path);
   }
-  return out;
+  return { modules: modulesOf(dir, manifest) };
+}
+
+function targetOf(fn: ServiceDefinition['functions'][number]): string {
+  try {
+    return chooseRuntime(fn.runtime, `functions.${fn.key}.runtime`).target;
+  } catch (e) {
+    throw new DeployError((e as Error).message);
+  }
+}
+
+/**
+ * The modules of `from` when it holds a complete bundle of the same functions (the directory names the code
+ * fingerprint, so the same code), copied into `dir` unless it is `dir`; undefined otherwise, or if the copy fails
+ * (`from` pruned meanwhile by its region's next deploy): then the caller bundles.
+ */
+function reuseBundles(from: string, dir: string, wanted: Map<string, { handler: string; target: string }>): Map<string, string> | undefined {
+  const manifest = completeManifest(from, wanted);
+  if (!manifest) return undefined;
+  if (from === dir) return modulesOf(dir, manifest);
+  const copy = `${dir}.copy-${process.pid}`;
+  try {
+    rmSync(copy, { recursive: true, force: true });
+    // Same depth under the state dir in every region: the maps' relative paths to the sources still hold.
+    cpSync(from, copy, { recursive: true });
+    if (!completeManifest(copy, wanted)) return undefined;
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(copy, dir);
+    return modulesOf(dir, manifest);
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function completeManifest(dir: string, wanted: Map<string, { handler: string; target: string }>): Manifest | undefined {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+  const entries = Object.entries(manifest.functions ?? {});
+  const same = entries.length === wanted.size && entries.every(([key, f]) => wanted.get(key)?.handler === f.handler && wanted.get(key)?.target === f.target);
+  const complete = entries.every(([, f]) => existsSync(join(dir, f.module)) && existsSync(join(dir, `${f.module}.map`)));
+  return same && complete ? manifest : undefined;
+}
+
+function modulesOf(dir: string, manifest: Manifest): Map<string, string> {
+  return new Map(Object.entries(manifest.functions).map(([key, f]) => [key, join(dir, f.module)]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { functionArn, functionNameFromArn } from '../../regions/arn.js';
 import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
@@ -32,8 +32,6 @@ export interface LocalDeployerOptions {
   routes: ApiRoutes;
   /** Where deployment records live (`.meridian/regions/<region>/deployments`). */
   recordsDir: string;
-  /** Where the functions' bundles are written; default `bundles` beside recordsDir (`.meridian/regions/<region>/bundles`). */
-  bundlesDir?: string;
   /** MERIDIAN_* values this region sets for every function, over what serverless.yml says. */
   regionEnvironment: Record<string, string>;
   /** The supervisor replicates the table to every region (creating replicas where missing). */
@@ -62,11 +60,12 @@ export class LocalDeployer {
   readonly records: DeploymentRecords;
   /** Services whose restore() failed: their functions, mappings or routes may be missing, whatever the record says. */
   private readonly unrestored = new Set<string>();
+  /** Where this region's function bundles are written (`.meridian/regions/<region>/bundles`). */
   private readonly bundlesDir: string;
 
   constructor(private readonly opts: LocalDeployerOptions) {
     this.records = new DeploymentRecords(opts.recordsDir);
-    this.bundlesDir = opts.bundlesDir ?? join(dirname(opts.recordsDir), 'bundles');
+    this.bundlesDir = bundlesDirFor(opts.config.stateDir, opts.region.region);
   }
 
   /**
@@ -100,10 +99,19 @@ export class LocalDeployer {
 
     // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
     // deploy here, leaving the region and the record as they were.
-    const bundleDir = join(this.bundlesDir, def.service, inputs.code.slice(0, 16));
+    // Bundles of the same code already complete (here after a deploy that failed later on, in another region
+    // deployed first) are taken as they are; --force bundles anew.
+    const { stateDir } = this.opts.config;
+    const key = join(def.service, inputs.code.slice(0, 16));
+    const bundleDir = join(bundlesDirFor(stateDir, region), key);
+    const reuse = options.force ? [] : [bundleDir, ...this.opts.config.regions.filter((r) => r.region !== region).map((r) => join(bundlesDirFor(stateDir, r.region), key))];
     const bundling = Date.now();
-    const bundles = await bundleFunctions(def, bundleDir);
-    progress(`${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(this.opts.config.stateDir, bundleDir)})`);
+    const { modules: bundles, reusedFrom } = await bundleFunctions(def, bundleDir, reuse);
+    progress(
+      reusedFrom
+        ? `${def.service} → ${region}: functions run the bundles of the same code in ${relative(stateDir, reusedFrom)}${reusedFrom === bundleDir ? '' : ` (copied in ${Date.now() - bundling} ms)`}`
+        : `${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(stateDir, bundleDir)})`,
+    );
 
     // A deploy that fails half way leaves the region matching neither the record nor the new definition:
     // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
@@ -507,3 +515,4 @@ function withoutSubscriptions(r: CfResource): Record<string, unknown> {
 }
 
 export const recordsDirFor = (stateDir: string, region: string) => join(stateDir, 'regions', region, 'deployments');
+export const bundlesDirFor = (stateDir: string, region: string) => join(stateDir, 'regions', region, 'bundles');

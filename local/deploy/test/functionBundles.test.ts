@@ -24,7 +24,8 @@ describe('function bundles of the local deploy', () => {
   it('are the modules the AWS target zips, with a source map linked at the end and nothing else different', async () => {
     const def = load(PROBE);
     const dir = join(out, 'probe');
-    const bundles = await bundleFunctions(def, dir);
+    const { modules: bundles, reusedFrom } = await bundleFunctions(def, dir);
+    expect(reusedFrom).toBeUndefined();
     expect([...bundles.keys()]).toEqual(def.functions.map((f) => f.key));
     for (const fn of def.functions) {
       const file = bundles.get(fn.key)!;
@@ -45,7 +46,7 @@ describe('function bundles of the local deploy', () => {
 
   it('are missing, function by function, once deleted (a deploy then does not call the service unchanged)', async () => {
     const def = load(PROBE);
-    const bundles = await bundleFunctions(def, join(out, 'drift'));
+    const { modules: bundles } = await bundleFunctions(def, join(out, 'drift'));
     const api = bundles.get('api')!;
     rmSync(api);
     rmSync(`${bundles.get('watcher')!}.map`);
@@ -53,6 +54,33 @@ describe('function bundles of the local deploy', () => {
       { type: 'bundle of function probe-local-api', name: api },
       { type: 'bundle of function probe-local-watcher', name: `${bundles.get('watcher')!}.map` },
     ]);
+  });
+
+  it('are taken from a complete bundle directory of the same code (another region\'s), and bundled anew when it is not complete', async () => {
+    const def = load(PROBE);
+    const east = join(out, 'regions', 'us-east-1', 'probe', 'samecode');
+    const west = join(out, 'regions', 'us-west-2', 'probe', 'samecode');
+    const built = await bundleFunctions(def, east);
+    const copied = await bundleFunctions(def, west, [west, east]);
+    expect(copied.reusedFrom).toBe(east);
+    for (const fn of def.functions) {
+      const file = copied.modules.get(fn.key)!;
+      expect(file.startsWith(`${west}/`)).toBe(true);
+      expect(readFileSync(file)).toEqual(readFileSync(built.modules.get(fn.key)!));
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources.map((s) => resolve(dirname(file), s))).toContain(fn.handlerFile);
+    }
+    // Its own complete directory is taken as it is.
+    expect((await bundleFunctions(def, west, [west, east])).reusedFrom).toBe(west);
+
+    // Incomplete (a module gone) or of other functions: bundled anew.
+    rmSync(copied.modules.get('api')!);
+    rmSync(built.modules.get('trigger')!);
+    const anew = await bundleFunctions(def, west, [west, east]);
+    expect(anew.reusedFrom).toBeUndefined();
+    expect(existsSync(anew.modules.get('api')!)).toBe(true);
+    const fewer = { ...def, functions: def.functions.filter((f) => f.key !== 'watcher') };
+    expect((await bundleFunctions(fewer, join(out, 'regions', 'fewer'), [west])).reusedFrom).toBeUndefined();
   });
 
   it('fail for a handler esbuild cannot bundle, naming the function and the file:line, and write nothing', async () => {
