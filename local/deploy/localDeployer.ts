@@ -98,9 +98,8 @@ export class LocalDeployer {
     checkRoutes(this.opts.routes, def.service, routes);
 
     // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
-    // deploy here, leaving the region and the record as they were.
-    // Bundles of the same code already complete (here after a deploy that failed later on, in another region
-    // deployed first) are taken as they are; --force bundles anew.
+    // deploy here, leaving the region and the record as they were. A complete bundle of the same code (here,
+    // after a deploy that failed later on; in the region deployed first) is taken as it is; --force bundles anew.
     const { stateDir } = this.opts.config;
     const key = join(def.service, inputs.code.slice(0, 16));
     const bundleDir = join(bundlesDirFor(stateDir, region), key);
@@ -128,8 +127,8 @@ export class LocalDeployer {
       }
       functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
     } catch (e) {
-      // No function runs from the new bundles yet: they go, unless the recorded deployment runs from the same directory.
-      if (!previous?.functions.some((f) => isInside(f.handlerFile, bundleDir))) pruneBundles(bundleDir);
+      // Bundled just now and no function runs from them yet: they go.
+      if (!reusedFrom) pruneBundles(bundleDir);
       throw e;
     }
     for (const fn of functions) {
