@@ -127,8 +127,8 @@ export class LocalDeployer {
       }
       functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
     } catch (e) {
-      // Bundled just now and no function runs from them yet: they go.
-      if (!reusedFrom) pruneBundles(bundleDir);
+      // Bundled just now, and no function runs from them yet (a forced deploy rewrites the directory the recorded one runs from): they go.
+      if (!reusedFrom && !previous?.functions.some((f) => isInside(f.handlerFile, bundleDir))) pruneBundles(bundleDir);
       throw e;
     }
     for (const fn of functions) {
