@@ -5,7 +5,7 @@ import type { RegionConfig } from '../../regions/config.js';
 import type { ServiceDefinition } from '../../orchestrator/service-definition/index.js';
 
 /** Bumped when what goes into a fingerprint changes, so records written by an older scheme never match. */
-const SCHEME = 'meridian-deploy-fingerprint/2';
+const SCHEME = 'meridian-deploy-fingerprint/3';
 
 export interface DeployInputs {
   def: ServiceDefinition;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { functionArn, functionNameFromArn } from '../../regions/arn.js';
 import { repoRoot, type MeridianConfig, type RegionConfig } from '../../regions/config.js';
 import type { GlobalTableDefinition } from '../global-tables/replicationState.js';
@@ -10,6 +10,7 @@ import { missingResources } from './missingResources.js';
 import { DeploymentRecords, type DeployedResource, type DeployedSubscription, type DeploymentRecord } from './deploymentRecords.js';
 import { deployFingerprint, isInside, projectFingerprint, type DeployInputs } from './deployFingerprint.js';
 import { DeployError } from './errors.js';
+import { bundleFunctions, missingBundles, pruneBundles } from './functionBundles.js';
 import { functionLogicalId } from './functionLogicalIds.js';
 import { conditionTrue, resolveString, resolveValue, type ResolveScope } from './intrinsics.js';
 import { applyKinesisStream, deleteKinesisStream, kinesisArn, streamFromArn } from './kinesisStreams.js';
@@ -59,9 +60,12 @@ export class LocalDeployer {
   readonly records: DeploymentRecords;
   /** Services whose restore() failed: their functions, mappings or routes may be missing, whatever the record says. */
   private readonly unrestored = new Set<string>();
+  /** Where this region's function bundles are written (`.meridian/regions/<region>/bundles`). */
+  private readonly bundlesDir: string;
 
   constructor(private readonly opts: LocalDeployerOptions) {
     this.records = new DeploymentRecords(opts.recordsDir);
+    this.bundlesDir = bundlesDirFor(opts.config.stateDir, opts.region.region);
   }
 
   /**
@@ -79,18 +83,12 @@ export class LocalDeployer {
     const started = Date.now();
     const inputs = this.inputs(def, stage);
     if (previous && !options.force && this.unchanged(previous, inputs)) {
-      const missing = await missingResources(this.opts.clients, previous);
+      const missing = [...missingBundles(previous.functions), ...(await missingResources(this.opts.clients, previous))];
       if (missing.length === 0) {
         progress(`${def.service} → ${region}: unchanged since ${previous.deployedAt}; nothing to deploy (checked in ${Date.now() - started} ms)`);
         return previous;
       }
       progress(`${def.service} → ${region}: unchanged, but ${missing.map((m) => `${m.type} ${m.name}`).join(', ')} no longer exist${missing.length === 1 ? 's' : ''} (deleted outside Meridian?); deploying again`);
-    }
-    // A deploy that fails half way leaves the region matching neither the record nor the new definition:
-    // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
-    if (previous?.fingerprint !== undefined) {
-      const { fingerprint: _, ...unfinished } = previous;
-      this.records.save(unfinished);
     }
     progress(`${def.service} → ${region}: loaded ${def.functions.length} functions, ${def.resources.length} resources (stage ${stage})`);
     const plan = new StackScope(def, this.opts, this.records);
@@ -99,12 +97,40 @@ export class LocalDeployer {
     const routes = httpRoutes(def);
     checkRoutes(this.opts.routes, def.service, routes);
 
-    for (const resource of plan.localResources) {
-      await plan.applyResource(resource);
-      progress(`${def.service} → ${region}: ${resource.Type} ${plan.deployed.get(resource.logicalId)!.physicalId}`);
+    // The code Lambda would run, bundled before anything changes: a handler that cannot be bundled fails the
+    // deploy here, leaving the region and the record as they were. A complete bundle of the same code (here,
+    // after a deploy that failed later on; in the region deployed first) is taken as it is; --force bundles anew.
+    const { stateDir } = this.opts.config;
+    const key = join(def.service, inputs.code.slice(0, 16));
+    const bundleDir = join(bundlesDirFor(stateDir, region), key);
+    const reuse = options.force ? [] : [bundleDir, ...this.opts.config.regions.filter((r) => r.region !== region).map((r) => join(bundlesDirFor(stateDir, r.region), key))];
+    const bundling = Date.now();
+    const { modules: bundles, reusedFrom } = await bundleFunctions(def, bundleDir, reuse);
+    progress(
+      reusedFrom
+        ? `${def.service} → ${region}: functions run the bundles of the same code in ${relative(stateDir, reusedFrom)}${reusedFrom === bundleDir ? '' : ` (copied in ${Date.now() - bundling} ms)`}`
+        : `${def.service} → ${region}: bundled ${bundles.size} functions with esbuild in ${Date.now() - bundling} ms (${relative(stateDir, bundleDir)})`,
+    );
+
+    // A deploy that fails half way leaves the region matching neither the record nor the new definition:
+    // the record loses its fingerprint first (on disk, so a crash counts too), and the next deploy is a full one.
+    if (previous?.fingerprint !== undefined) {
+      const { fingerprint: _, ...unfinished } = previous;
+      this.records.save(unfinished);
     }
 
-    const functions = def.functions.map((fn) => plan.functionDefinition(fn));
+    let functions: FunctionDefinition[];
+    try {
+      for (const resource of plan.localResources) {
+        await plan.applyResource(resource);
+        progress(`${def.service} → ${region}: ${resource.Type} ${plan.deployed.get(resource.logicalId)!.physicalId}`);
+      }
+      functions = def.functions.map((fn) => plan.functionDefinition(fn, bundles.get(fn.key)!));
+    } catch (e) {
+      // Bundled just now, and no function runs from them yet (a forced deploy rewrites the directory the recorded one runs from): they go.
+      if (!reusedFrom && !previous?.functions.some((f) => isInside(f.handlerFile, bundleDir))) pruneBundles(bundleDir);
+      throw e;
+    }
     for (const fn of functions) {
       await this.opts.functions.deploy(fn);
       progress(`${def.service} → ${region}: function ${fn.name}`);
@@ -143,6 +169,8 @@ export class LocalDeployer {
     };
     this.records.save(record);
     this.unrestored.delete(def.service);
+    // Workers load their module when they start; none runs from an older bundle once the record is saved.
+    pruneBundles(join(this.bundlesDir, def.service), bundleDir);
 
     for (const old of previous?.resources ?? []) {
       if (!plan.deployed.has(old.logicalId)) await this.deleteResource(old, progress);
@@ -170,6 +198,7 @@ export class LocalDeployer {
     for (const r of [...record.resources].reverse()) await this.deleteResource(r, progress);
     this.records.delete(service);
     this.unrestored.delete(service);
+    pruneBundles(join(this.bundlesDir, service));
     progress(`${service} removed from ${region}`);
     return true;
   }
@@ -178,6 +207,8 @@ export class LocalDeployer {
   async restore(): Promise<void> {
     for (const record of this.records.all()) {
       try {
+        const missing = missingBundles(record.functions);
+        if (missing.length > 0) throw new DeployError(`${missing.map((m) => `${m.type} (${m.name})`).join(', ')} missing`);
         for (const fn of record.functions) this.opts.functions.restore(fn);
         for (const m of record.mappings) await this.opts.functions.addEventSource(m);
         this.opts.routes.set(record.service, record.routes);
@@ -355,7 +386,8 @@ class StackScope implements ResolveScope {
     }
   }
 
-  functionDefinition(fn: FunctionDef): FunctionDefinition {
+  /** `handlerFile`: the function's bundle (bundleFunctions), which the runtime imports. */
+  functionDefinition(fn: FunctionDef, handlerFile: string): FunctionDefinition {
     for (const e of fn.events) {
       if (e.type === 's3' || e.type === 'schedule') {
         throw new DeployError(`functions.${fn.key}: ${e.type} events are not run by the local cloud yet; ${e.type === 's3' ? 'notify an SNS topic from the bucket and subscribe the function to it' : 'invoke the function from a test or a script meanwhile'}`);
@@ -369,7 +401,7 @@ class StackScope implements ResolveScope {
     }
     return {
       name: fn.name,
-      handlerFile: fn.handlerFile,
+      handlerFile,
       handlerExport: fn.handlerExport,
       environment: { ...environment, ...this.opts.regionEnvironment },
       timeoutSeconds: fn.timeout,
@@ -486,3 +518,4 @@ function withoutSubscriptions(r: CfResource): Record<string, unknown> {
 }
 
 export const recordsDirFor = (stateDir: string, region: string) => join(stateDir, 'regions', region, 'deployments');
+export const bundlesDirFor = (stateDir: string, region: string) => join(stateDir, 'regions', region, 'bundles');

@@ -49,3 +49,14 @@ export class RuntimeClosedError extends Error {
     super('the function runtime was closed');
   }
 }
+
+/** A handler module Lambda could not run as it is (TypeScript): the runtime runs bundles, as Lambda does. */
+export class UnbundledHandlerError extends Error {
+  override name = 'UnbundledHandlerError';
+  constructor(functionName: string, handlerFile: string) {
+    super(
+      `${functionName}: ${handlerFile} is TypeScript, which Lambda does not run; deploy the function's bundle ` +
+        '(local/deploy bundles every handler with orchestrator/aws/bundle, as `meridian package` does)',
+    );
+  }
+}

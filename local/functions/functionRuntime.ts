@@ -6,7 +6,7 @@ import { pollerClientConfig } from './clientConfig.js';
 import { DeployedFunction } from './deployedFunction.js';
 import { dynamodbStreamSource } from './dynamodbStreamSource.js';
 import { EventSourcePoller } from './eventSourcePoller.js';
-import { FunctionNotFoundError, RuntimeClosedError } from './functionError.js';
+import { FunctionNotFoundError, RuntimeClosedError, UnbundledHandlerError } from './functionError.js';
 import { DEFAULT_MEMORY_MB, functionEnvironment } from './functionEnvironment.js';
 import { FaultStore } from './faults.js';
 import { kinesisSource } from './kinesisSource.js';
@@ -19,6 +19,11 @@ import type { WorkerData } from './workerProtocol.js';
 const DEFAULT_BATCH_SIZE = 100;
 /** A worker unused this long is stopped (Lambda keeps an idle environment for minutes, too). */
 export const IDLE_WORKER_MS = 10 * 60_000;
+
+/** Workers run plain Node (workerScript.ts): a TypeScript module would only fail at its first cold start. */
+function assertBundled(fn: FunctionDefinition): void {
+  if (/\.(ts|mts|cts|tsx)$/.test(fn.handlerFile)) throw new UnbundledHandlerError(fn.name, fn.handlerFile);
+}
 
 interface ActiveMapping {
   mapping: EventSourceMapping;
@@ -56,6 +61,7 @@ class LocalFunctionRuntime implements FunctionRuntime {
 
   async deploy(fn: FunctionDefinition): Promise<void> {
     this.assertOpen();
+    assertBundled(fn);
     const next = await DeployedFunction.deploy(fn, this.workerData(fn), functionEnvironment(fn, this.options));
     if (this.closed) {
       await next.terminate();
@@ -68,6 +74,7 @@ class LocalFunctionRuntime implements FunctionRuntime {
 
   restore(fn: FunctionDefinition): void {
     this.assertOpen();
+    assertBundled(fn);
     if (this.functions.has(fn.name)) return;
     this.functions.set(fn.name, DeployedFunction.restore(fn, this.workerData(fn), functionEnvironment(fn, this.options)));
   }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { FunctionError, FunctionTimeoutError, WorkerExitedError, type SerializedError } from './functionError.js';
-import { workerBootstrapSource } from './workerBootstrap.js';
+import { workerScript } from './workerScript.js';
 import type { WorkerData, WorkerMessage } from './workerProtocol.js';
 
-// A profiled host (MERIDIAN_PROFILE_DIR) profiles its functions too: each worker writes its own file.
-const PROFILE_ARGS = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'));
+/*
+ * Stack traces through the bundle's linked source map name the handler's TypeScript files and lines.
+ * A profiled host (MERIDIAN_PROFILE_DIR) profiles its functions too: each worker writes its own file.
+ */
+const WORKER_ARGS = ['--enable-source-maps', ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'))];
 
 interface Pending {
   resolve: (result: unknown) => void;
@@ -35,8 +38,8 @@ export class FunctionWorker {
   }
 
   /** Starts a worker and resolves once its handler module has loaded; rejects with the load error. */
-  static start(data: WorkerData, env: Record<string, string>): Promise<FunctionWorker> {
-    const worker = new Worker(workerBootstrapSource(), { eval: true, workerData: data, env, execArgv: PROFILE_ARGS });
+  static async start(data: WorkerData, env: Record<string, string>): Promise<FunctionWorker> {
+    const worker = new Worker(await workerScript(), { eval: true, workerData: data, env, execArgv: WORKER_ARGS });
     const instance = new FunctionWorker(worker);
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {

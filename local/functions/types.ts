@@ -1,7 +1,7 @@
 export interface FunctionDefinition {
   /** Function name, e.g. 'destinations-dev-trigger'. */
   name: string;
-  /** Absolute path of the handler module (TypeScript through tsx, or JavaScript). */
+  /** Absolute path of the handler module: JavaScript, as Lambda runs it (the deployer gives the esbuild bundle). */
   handlerFile: string;
   /** Export name, e.g. 'handler'. */
   handlerExport: string;

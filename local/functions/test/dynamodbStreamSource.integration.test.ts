@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionRuntime, type EventSourceMapping, type FunctionRuntime, type FunctionRuntimeOptions } from '../index.js';
+import { bundleFixtures, type BundledFixtures } from './bundledFixtures.js';
 import { startDynamodbLocal, type RunningDynamodbLocal } from './dynamodbLocal.js';
 import { deliveredIds, eventually, invocations, idsOf } from './recordFile.js';
 
-const recorder = fileURLToPath(new URL('./fixtures/streamRecorder.ts', import.meta.url));
+let bundles: BundledFixtures;
 const region = 'us-west-2';
 const accountId = '123456789012';
 
@@ -37,7 +38,7 @@ describe('DynamoDB stream event source', () => {
       }),
     );
     const file = join(dir, `${name}.jsonl`);
-    const fn = { name: `${name}-fn`, handlerFile: recorder, handlerExport: 'handler', environment: { RECORD_FILE: file, ...env } };
+    const fn = { name: `${name}-fn`, handlerFile: bundles.file('streamRecorder.ts'), handlerExport: 'handler', environment: { RECORD_FILE: file, ...env } };
     const esm = {
       id: `${name}-mapping`,
       functionName: fn.name,
@@ -55,6 +56,7 @@ describe('DynamoDB stream event source', () => {
   }
 
   beforeAll(async () => {
+    bundles = await bundleFixtures(fileURLToPath(new URL('./fixtures', import.meta.url)), ['streamRecorder.ts']);
     ddb = await startDynamodbLocal();
     admin = new DynamoDBClient({ endpoint: ddb.endpoint, region, credentials: { accessKeyId: 'meridianlocal', secretAccessKey: 'meridianlocal' } });
     dir = mkdtempSync(join(tmpdir(), 'meridian-streams-'));
@@ -65,6 +67,7 @@ describe('DynamoDB stream event source', () => {
     admin?.destroy();
     await ddb?.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (bundles) rmSync(bundles.dir, { recursive: true, force: true });
   });
 
   it('delivers every write, in order, in batches of at most batchSize, in AWS’s event shape with the real region', async () => {

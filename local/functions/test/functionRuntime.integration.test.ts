@@ -5,9 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunctionRuntime, type FunctionRuntime } from '../index.js';
+import { bundleFixtures, type BundledFixtures } from './bundledFixtures.js';
 import { startDynamodbLocal, type RunningDynamodbLocal } from './dynamodbLocal.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
+let bundles: BundledFixtures;
+/** The fixture's bundle: what the deployer hands the runtime. */
+const fixture = (name: string) => bundles.file(name);
 const credentials = { accessKeyId: 'meridianlocal', secretAccessKey: 'meridianlocal' };
 
 interface EchoResult {
@@ -24,6 +28,7 @@ describe('function runtime', () => {
   let dataDir: string;
 
   beforeAll(async () => {
+    bundles = await bundleFixtures(FIXTURES, ['echo.ts', 'dynamodbWriter.ts', 'brokenModule.ts']);
     ddb = await startDynamodbLocal();
     dataDir = mkdtempSync(join(tmpdir(), 'meridian-functions-'));
     process.env['MERIDIAN_HOST_SECRET'] = 'must not leak into functions';
@@ -39,6 +44,7 @@ describe('function runtime', () => {
     await runtime?.close();
     await ddb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(bundles.dir, { recursive: true, force: true });
   });
 
   it('gives each function its own environment, with Lambda’s variables and nothing of the host', async () => {
@@ -95,13 +101,24 @@ describe('function runtime', () => {
     await expect(runtime.invoke('misdirected', { id: 'porto' })).rejects.toThrow(/ECONNREFUSED|connect/);
   });
 
-  it('resolves the handler’s result and rejects with the handler’s own error', async () => {
+  it('resolves the handler’s result and rejects with the handler’s own error, its stack in the TypeScript source', async () => {
+    // The worker runs the bundle; its source map leads the stack back to the line of echo.ts that threw.
     await expect(runtime.invoke('alpha', { fail: 'no such destination' })).rejects.toMatchObject({
       name: 'ValidationError',
       message: 'no such destination',
-      stack: expect.stringContaining('echo.ts'),
+      stack: expect.stringMatching(new RegExp(`at handler \\(${FIXTURES}/echo\\.ts:12:\\d+\\)`)),
     });
     await expect(runtime.invoke('nobody', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('runs bundles only: a TypeScript module is refused, saying how to deploy it', async () => {
+    const source = join(FIXTURES, 'echo.ts');
+    await expect(runtime.deploy({ name: 'unbundled', handlerFile: source, handlerExport: 'handler', environment: {} })).rejects.toMatchObject({
+      name: 'UnbundledHandlerError',
+      message: expect.stringContaining(`${source} is TypeScript, which Lambda does not run`),
+    });
+    expect(() => runtime.restore({ name: 'unbundled', handlerFile: source, handlerExport: 'handler', environment: {} })).toThrow(/is TypeScript/);
+    expect(runtime.has('unbundled')).toBe(false);
   });
 
   it('fails a deployment whose module cannot load and keeps the previous version', async () => {

@@ -6,9 +6,11 @@ import { CreateStreamCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventStream, type EventStreamServer } from '../../event-stream/index.js';
 import { createFunctionRuntime, type FunctionRuntime } from '../index.js';
+import { bundleFixtures, type BundledFixtures } from './bundledFixtures.js';
 import { deliveredIds, eventually, invocations } from './recordFile.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+let bundles: BundledFixtures;
+const fixture = (name: string) => bundles.file(name);
 const region = 'us-east-1';
 const accountId = '123456789012';
 
@@ -19,6 +21,7 @@ describe('Kinesis event source (against the local event stream)', () => {
   let runtime: FunctionRuntime;
 
   beforeAll(async () => {
+    bundles = await bundleFixtures(fileURLToPath(new URL('./fixtures', import.meta.url)), ['kinesisPublisher.ts', 'streamRecorder.ts']);
     dir = mkdtempSync(join(tmpdir(), 'meridian-kinesis-'));
     events = await startEventStream({ region, accountId, port: 0, dataDir: join(dir, 'event-stream') });
     kinesis = new KinesisClient({ endpoint: events.url, region, credentials: { accessKeyId: 'meridianlocal', secretAccessKey: 'meridianlocal' } });
@@ -30,6 +33,7 @@ describe('Kinesis event source (against the local event stream)', () => {
     kinesis?.destroy();
     await events?.close();
     rmSync(dir, { recursive: true, force: true });
+    if (bundles) rmSync(bundles.dir, { recursive: true, force: true });
   });
 
   it('delivers a handler’s PutRecord (through AWS_ENDPOINT_URL_KINESIS) to a mapped function in AWS’s event shape', async () => {

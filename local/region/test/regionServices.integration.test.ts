@@ -8,6 +8,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeridianConfig, RegionConfig } from '../../../regions/config.js';
 import { localCredentials } from '../../credentials.js';
+import { bundleFixtures, type BundledFixtures } from '../../functions/test/bundledFixtures.js';
 import { freePort } from '../../http/freePort.js';
 import { until } from '../../test/support/regionClients.js';
 import { startRegionServices, type RegionServices } from '../regionServices.js';
@@ -15,10 +16,12 @@ import { startRegionServices, type RegionServices } from '../regionServices.js';
 // One real region (DynamoDB Local, object store, topics, functions…), wired as the region process wires it.
 let dir: string;
 let region: RegionServices;
+let bundles: BundledFixtures;
 const sdk = { region: 'us-west-2', credentials: localCredentials };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'meridian-region-'));
+  bundles = await bundleFixtures(fileURLToPath(new URL('./fixtures', import.meta.url)), ['recordEvent.ts']);
   const ports = { api: await freePort(), dynamodb: await freePort(), objects: await freePort(), streams: await freePort(), topics: await freePort(), search: await freePort() };
   const rc: RegionConfig = {
     region: 'us-west-2', next: 'us-east-1', accountId: '111111111111', latencyRank: 1,
@@ -34,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await region?.close();
   rmSync(dir, { recursive: true, force: true });
+  if (bundles) rmSync(bundles.dir, { recursive: true, force: true });
 });
 
 describe('a region wires its components together', () => {
@@ -47,7 +51,7 @@ describe('a region wires its components together', () => {
     }));
     await region.functions.deploy({
       name: 'fixture-dev-recorder',
-      handlerFile: fileURLToPath(new URL('./fixtures/recordEvent.ts', import.meta.url)),
+      handlerFile: bundles.file('recordEvent.ts'), // the runtime runs bundles, as the deployer gives it
       handlerExport: 'handler',
       environment: { TABLE_NAME: 'received' },
     });
