@@ -5,7 +5,9 @@ import type { GlobalTableDefinition } from '../global-tables/replicationState.js
 import { LocalDeployer, recordsDirFor } from '../deploy/localDeployer.js';
 import { regionClients } from '../deploy/regionClients.js';
 import { localCredentials } from '../credentials.js';
+import { startDynamoDbFront, type DynamoDbFront } from '../dynamodb/dynamoDbFront.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb/dynamoDbLocal.js';
+import { freePort } from '../http/freePort.js';
 import { startEventStream, type EventStreamServer } from '../event-stream/index.js';
 import { createFunctionRuntime, type FunctionRuntime } from '../functions/index.js';
 import { close, listen } from '../http/server.js';
@@ -19,7 +21,10 @@ import { createRegionApi } from './regionApi.js';
 /** Everything one local region runs, each a real endpoint on its configured port. */
 export interface RegionServices {
   endpoints: RegionEndpoints;
+  /** The region's DynamoDB Local (the JVM, on an internal port). */
   dynamodb: DynamoDbLocal;
+  /** Its public endpoint, on the configured port: every call passes here first. */
+  dynamodbFront: DynamoDbFront;
   objects: ObjectStore;
   streams: EventStreamServer;
   topics: Topics;
@@ -65,6 +70,17 @@ export function meridianEnvironment(config: MeridianConfig, rc: RegionConfig): R
   };
 }
 
+/** DynamoDB Local on a free internal port; another process may take the port first, so a failed start tries another. */
+async function startInternalDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoDbLocal({ port: await freePort(), dataDir });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
 export async function startRegionServices(
   config: MeridianConfig,
   rc: RegionConfig,
@@ -81,8 +97,12 @@ export async function startRegionServices(
     for (const s of started.reverse()) await s.close().catch((e: Error) => log(`while stopping: ${e.message}`));
   };
   try {
-    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir: join(dir, 'dynamodb') });
+    // DynamoDB Local listens on an internal port; the region's DynamoDB port is its front, which refuses a
+    // foreign Host (DNS rebinding) and sees every call before the JVM does.
+    const dynamodb = await startInternalDynamoDbLocal(join(dir, 'dynamodb'));
     started.push({ close: () => dynamodb.stop() });
+    const dynamodbFront = await startDynamoDbFront({ port: ports.dynamodb, upstream: dynamodb.endpoint, ...network });
+    started.push(dynamodbFront);
 
     // Handlers see the region through the SDK's own endpoint variables: their code is unchanged.
     const functions = createFunctionRuntime({
@@ -180,13 +200,14 @@ export async function startRegionServices(
     return {
       endpoints: {
         api: url(ports.api),
-        dynamodb: dynamodb.endpoint,
+        dynamodb: dynamodbFront.endpoint,
         objects: objects.url,
         streams: streams.url,
         topics: topics.url,
         search: search.url,
       },
       dynamodb,
+      dynamodbFront,
       objects,
       streams,
       topics,

@@ -20,7 +20,6 @@ function send(port: number, opts: { method?: string; path?: string; host: string
   });
 }
 
-const DYNAMODB_FRONT_WIRED = false;
 const portOf = (url: string) => Number(new URL(url).port);
 
 let config: MeridianConfig;
@@ -53,10 +52,8 @@ describe('the local cloud answers only its own user', () => {
 
   it('a DNS-rebinding request (foreign Host) to every endpoint gets 421 and no data', async () => {
     const endpoints: [string, number][] = [['front door', config.frontDoor.port], ['recovery store', portOf(status.recovery.objects)]];
-    // DynamoDB is the JVM itself until its front (local/dynamodb/dynamoDbFront.ts) takes the public port.
-    const guarded = (name: string) => name !== 'dynamodb' || DYNAMODB_FRONT_WIRED;
-    for (const region of status.regions) for (const [name, url] of Object.entries(region.endpoints)) if (guarded(name)) endpoints.push([`${region.region} ${name}`, portOf(url)]);
-    expect(endpoints.length).toBeGreaterThanOrEqual(2 + 2 * 5);
+    for (const region of status.regions) for (const [name, url] of Object.entries(region.endpoints)) endpoints.push([`${region.region} ${name}`, portOf(url)]);
+    expect(endpoints.length).toBeGreaterThanOrEqual(2 + 2 * 6);
     for (const [name, port] of endpoints) {
       for (const path of ['/', '/_meridian/status']) {
         const answer = await send(port, { path, host: `evil.example:${port}` });

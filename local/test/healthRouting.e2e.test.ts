@@ -37,7 +37,9 @@ function steadyGets(paths: string[]) {
       const path = paths[i % paths.length]!;
       const at = Date.now(); // when the request was sent: the region the front door chose then
       try {
-        const res = await fetch(`${frontDoor}${path}`);
+        // A distinct query each time: the front door caches reads (max-age=5), and a cached answer names the
+        // region that served it first, not the one routing chooses now.
+        const res = await fetch(`${frontDoor}${path}${path.includes('?') ? '&' : '?'}probe=${w}-${i}`);
         await res.arrayBuffer();
         if (res.status < 200 || res.status > 299) failures.push(`${res.status} ${path}`);
         served.push({ region: res.headers.get('x-meridian-region') ?? '?', at });

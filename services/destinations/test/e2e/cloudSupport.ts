@@ -111,6 +111,8 @@ export async function streamEvents(kinesis: KinesisClient, region: string): Prom
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const r of page.Records ?? []) {
         const event = JSON.parse(Buffer.from(r.Data ?? new Uint8Array()).toString('utf8')) as Omit<StreamEvent, 'streamRegion' | 'recordPartitionKey'>;
+        // The regional health check puts a probe on the stream every interval (regions/health): not a domain event.
+        if ((event as { type?: unknown }).type === 'HealthProbe') continue;
         out.push({ ...event, streamRegion: region, recordPartitionKey: r.PartitionKey ?? '' });
       }
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
