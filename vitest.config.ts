@@ -35,7 +35,8 @@ export default defineConfig({
     reporters: ['default', './test-summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // The local cloud's JVMs and servers share two cores with the tests; files run one at a time.
+    // The local cloud's JVMs and servers share two cores with the tests; files run one at a time (npm run
+    // test:unit runs two at a time: its files start no cloud, no JVM and no osls, and share no state).
     fileParallelism: false,
   },
 });
