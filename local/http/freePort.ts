@@ -9,7 +9,7 @@ const LOWEST = 26_000;
 const HIGHEST = 32_000;
 const handedOut = new Set<number>();
 
-/** A port nothing listens on right now (for tests that start real servers side by side). */
+/** A port nothing listens on right now: for tests that start real servers side by side, and for internal ports (DynamoDB Local behind its front). */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = randomInt(LOWEST, HIGHEST + 1);
